@@ -1,0 +1,183 @@
+/**
+ * Kysely table types, written to match `migrations/` (the same shape kysely-codegen emits).
+ * SQL is snake_case; rows are mapped to camelCase domain objects in each query module.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+export type Role = 'owner' | 'lead' | 'reviewer' | 'annotator';
+export type DataType = 'text' | 'image';
+export type ResolutionMethod = 'single' | 'agreement' | 'review';
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_instance_owner: Generated<boolean>;
+  created_at: Timestamp;
+}
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+export interface ProjectTable {
+  id: Generated<number>;
+  name: string;
+  data_type: DataType;
+  settings: Json;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+export interface ProjectMemberTable {
+  project_id: number;
+  user_id: number;
+  role: Role;
+  created_at: Timestamp;
+}
+export interface InviteTable {
+  id: Generated<number>;
+  project_id: number;
+  email: string;
+  role: Exclude<Role, 'owner'>;
+  token_hash: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: number | null;
+}
+export interface LabelTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  position: number;
+  shortcut: string | null;
+}
+export interface ImportBatchTable {
+  id: Generated<number>;
+  project_id: number;
+  created_by: number | null;
+  file_name: string;
+  format: string;
+  row_count: number;
+  imported_count: number;
+  duplicate_count: number;
+  created_at: Timestamp;
+}
+export interface SampleTable {
+  id: Generated<number>;
+  project_id: number;
+  import_batch_id: number | null;
+  text: string | null;
+  image_name: string | null;
+  image_mime: string | null;
+  metadata: Json;
+  content_hash: string;
+  source: Generated<string>;
+  created_at: Timestamp;
+}
+export interface SampleImageTable {
+  sample_id: number;
+  data: Buffer;
+}
+export interface EmbeddingTable {
+  sample_id: number;
+  project_id: number;
+  encoder: string;
+  dims: number;
+  vector: string;
+  created_at: Timestamp;
+}
+export interface AnnotationTable {
+  id: Generated<number>;
+  project_id: number;
+  sample_id: number;
+  user_id: number;
+  label_id: number;
+  duration_ms: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface AnnotationEventTable {
+  id: Generated<number>;
+  project_id: number;
+  sample_id: number;
+  user_id: number;
+  label_id: number | null;
+  action: 'create' | 'update' | 'delete';
+  duration_ms: number | null;
+  created_at: Timestamp;
+}
+export interface ResolutionTable {
+  sample_id: number;
+  project_id: number;
+  label_id: number;
+  method: ResolutionMethod;
+  resolved_by: number | null;
+  updated_at: Timestamp;
+}
+export interface ModelVersionTable {
+  id: Generated<number>;
+  project_id: number;
+  version: number;
+  status: 'candidate' | 'active' | 'retired' | 'rejected';
+  encoder: string;
+  metrics: Json;
+  weights: Buffer | null;
+  created_at: Timestamp;
+  promoted_at: Timestamp | null;
+}
+export interface ApiKeyTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: Generated<string[]>;
+  created_by: number | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+export interface PredictionTable {
+  id: Generated<string>;
+  project_id: number;
+  model_version_id: number | null;
+  api_key_id: number | null;
+  sample_id: number | null;
+  input_hash: string;
+  label_id: number | null;
+  confidence: number;
+  latency_ms: number;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  app_user: AppUserTable;
+  session: SessionTable;
+  project: ProjectTable;
+  project_member: ProjectMemberTable;
+  invite: InviteTable;
+  label: LabelTable;
+  import_batch: ImportBatchTable;
+  sample: SampleTable;
+  sample_image: SampleImageTable;
+  embedding: EmbeddingTable;
+  annotation: AnnotationTable;
+  annotation_event: AnnotationEventTable;
+  resolution: ResolutionTable;
+  model_version: ModelVersionTable;
+  api_key: ApiKeyTable;
+  prediction: PredictionTable;
+}
+
+export type AppUserRow = Selectable<AppUserTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type LabelRow = Selectable<LabelTable>;
+export type SampleRow = Selectable<SampleTable>;
+export type NewSample = Insertable<SampleTable>;

@@ -1,0 +1,13 @@
+import type { Db } from '#db/client.ts';
+import type { JobSystem } from '#trainer/jobs/queue.ts';
+import type { EventBus } from '#trainer/jobs/events.ts';
+import type { Env } from './env.ts';
+
+/** What services receive: the outside world, passed in so tests can build it from real parts. */
+export interface AppDeps {
+  db: Db;
+  jobs: JobSystem;
+  bus: EventBus;
+  env: Env;
+  now: () => Date;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting the server reads from the environment, validated once at boot. */
+export const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  SIFT_DATA_DIR: z.string().min(1).default('./.sift'),
+  SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i, 'letters, digits and _ only').default('sift'),
+  SIFT_TRAINER: z.enum(['inline', 'external']).optional(),
+  SIFT_ALLOW_SIGNUP: bool.default('true'),
+  SIFT_SECURE_COOKIES: bool.default('false'),
+  SIFT_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SIFT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  SIFT_MAX_IMPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  SIFT_PUBLIC_URL: z.string().url().optional(),
+  SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  SIFT_IMAGE_MODEL_DIR: z.string().min(1).optional(),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Parses the environment; on error names every bad variable and why, then exits. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Inline trainer by default only in the all-embedded setup; with real services it runs as its own process. */
+export function runsTrainerInline(env: Env): boolean {
+  return env.SIFT_TRAINER ? env.SIFT_TRAINER === 'inline' : !env.DATABASE_URL && !env.REDIS_URL;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { sql } from 'kysely';
+import type { AppDeps } from '../deps.ts';
+import { getTensorBackendStatus } from '#trainer/ml/backend.ts';
+
+/** `GET /healthz`: database, queue, event bus and tensor backend status; 503 when a dependency is down. */
+export function healthRoutes(deps: AppDeps, info: { databaseMode: 'postgres' | 'pglite'; trainer: 'inline' | 'external' }): Router {
+  const routes = Router();
+  routes.get('/healthz', async (_req, res) => {
+    const [database, queue] = await Promise.all([
+      sql`SELECT 1`.execute(deps.db).then(
+        () => ({ ok: true as const }),
+        (error: Error) => ({ ok: false as const, error: error.message }),
+      ),
+      deps.jobs.ping().then((ok) => (ok ? { ok } : { ok, error: 'queue backend did not answer' })),
+    ]);
+    const tensor = getTensorBackendStatus();
+    const ok = database.ok && queue.ok;
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database: { ...database, mode: info.databaseMode },
+      queue: { ...queue, backend: deps.jobs.kind },
+      events: { backend: deps.bus.kind },
+      trainer: info.trainer,
+      tensor: tensor
+        ? { ok: true, backend: tensor.backend, gpu: tensor.gpu, detail: tensor.detail ?? null, tried: tensor.tried }
+        : { ok: false, backend: null, error: 'tensor backend not initialised yet' },
+    });
+  });
+  return routes;
+}

@@ -1,0 +1,29 @@
+import type { Request, Response, NextFunction } from 'express';
+import { ZodError } from 'zod';
+import { AppError, httpStatusOf } from '../errors.ts';
+
+/** Sends `{ error: { code, message } }` with the mapped status; never leaks internals on 500. */
+export function sendError(res: Response, error: unknown): void {
+  if (res.headersSent) return;
+  if (error instanceof AppError) {
+    res.status(httpStatusOf[error.code]).json({ error: { code: error.code, message: error.message, ...error.details } });
+    return;
+  }
+  if (error instanceof ZodError) {
+    const first = error.issues[0];
+    const message = first ? `${first.path.join('.') || 'input'}: ${first.message}` : 'invalid input';
+    res.status(400).json({ error: { code: 'INVALID', message, issues: error.flatten() } });
+    return;
+  }
+  const status = (error as { status?: number; type?: string }).status;
+  if (status && status >= 400 && status < 500) {
+    res.status(status).json({ error: { code: 'INVALID', message: (error as Error).message } });
+    return;
+  }
+  console.error('[http] unexpected error:', error);
+  res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error; the server logged the details' } });
+}
+
+export function errorMiddleware(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendError(res, error);
+}

@@ -1,0 +1,96 @@
+import { Router, type Request, type Response } from 'express';
+import busboy from 'busboy';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../deps.ts';
+import { sendError } from '../http/errors.ts';
+import { getProjectAccess } from '../projects/projects.service.ts';
+import { findSampleImage } from '#db/samples.ts';
+import { importLimitsFor, importSamples, previewImport, type UploadedFile } from './import.service.ts';
+
+const Params = z.object({ projectId: z.coerce.number().int().positive() });
+const SampleParams = Params.extend({ sampleId: z.coerce.number().int().positive() });
+
+/** Session-authenticated REST routes for uploads and image bytes (files don't fit tRPC's JSON). */
+export function importRoutes(deps: AppDeps): Router {
+  const routes = Router();
+  routes.post('/projects/:projectId/import', (req, res) => void handleImport(deps, req, res, 'import'));
+  routes.post('/projects/:projectId/import/preview', (req, res) => void handleImport(deps, req, res, 'preview'));
+  routes.get('/projects/:projectId/samples/:sampleId/image', (req, res) => void sendImage(deps, req, res));
+  return routes;
+}
+
+async function handleImport(deps: AppDeps, req: Request, res: Response, mode: 'import' | 'preview'): Promise<void> {
+  try {
+    const user = res.locals.user;
+    if (!user) throw new AppError('UNAUTHORIZED', 'sign in first');
+    const { projectId } = Params.parse(req.params);
+    const access = await getProjectAccess(deps, user, projectId);
+    const limits = importLimitsFor(deps);
+    const { files, fields } = await readMultipart(req, limits.maxFileBytes, mode === 'preview' ? 1 : 10_000);
+    if (mode === 'preview') {
+      if (!files[0]) throw new AppError('INVALID', 'choose a file to preview');
+      res.json(previewImport(access, files[0]));
+      return;
+    }
+    const textField = fields.textField?.trim() || undefined;
+    res.json(await importSamples(deps, user, access, { files, textField }));
+  } catch (error) {
+    sendError(res, error);
+  }
+}
+
+/** Buffers a multipart body, enforcing a per-file and total byte limit while it streams in. */
+function readMultipart(req: Request, maxBytes: number, maxFiles: number): Promise<{ files: UploadedFile[]; fields: Record<string, string> }> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: maxFiles, fields: 20, fieldSize: 10_000 } });
+    } catch {
+      reject(new AppError('INVALID', 'send the file as multipart/form-data'));
+      return;
+    }
+    const files: UploadedFile[] = [];
+    const fields: Record<string, string> = {};
+    let total = 0;
+    let failed: AppError | undefined;
+    const fail = (error: AppError) => {
+      failed ??= error;
+      req.unpipe(parser);
+      req.resume();
+      reject(failed);
+    };
+    parser.on('file', (_field, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > maxBytes) fail(new AppError('TOO_LARGE', `upload is larger than the ${Math.round(maxBytes / 1048576)} MiB limit`));
+        else chunks.push(chunk);
+      });
+      stream.on('limit', () => fail(new AppError('TOO_LARGE', `${info.filename} is larger than the ${Math.round(maxBytes / 1048576)} MiB limit`)));
+      stream.on('end', () => files.push({ name: info.filename || 'upload', data: Buffer.concat(chunks) }));
+    });
+    parser.on('field', (name, value) => (fields[name] = value));
+    parser.on('filesLimit', () => fail(new AppError('TOO_LARGE', `too many files in one upload (at most ${maxFiles})`)));
+    parser.on('error', () => fail(new AppError('INVALID', 'the upload is not valid multipart/form-data')));
+    parser.on('close', () => (failed ? reject(failed) : resolve({ files, fields })));
+    req.pipe(parser);
+  });
+}
+
+async function sendImage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  try {
+    const user = res.locals.user;
+    if (!user) throw new AppError('UNAUTHORIZED', 'sign in first');
+    const { projectId, sampleId } = SampleParams.parse(req.params);
+    await getProjectAccess(deps, user, projectId);
+    const image = await findSampleImage(deps.db, projectId, sampleId);
+    if (!image) throw new AppError('NOT_FOUND', `sample ${sampleId} has no image`);
+    res.setHeader('Content-Type', image.mime);
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(image.data);
+  } catch (error) {
+    sendError(res, error);
+  }
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import {
+  defaultImportLimits,
+  type ImportLimits,
+  type ParsedText,
+  type SampleDraft,
+  type TextFormat,
+  type TextPreview,
+} from './import.schema.ts';
+import { readCsvTable, readJsonTable, type TextRecord, type TextTable } from './text-records.ts';
+
+const previewRowCount = 5;
+const defaultTextField = 'text';
+
+/**
+ * Picks the parser for a text upload: by extension (.csv/.tsv → csv; .jsonl/.ndjson/.json → jsonl),
+ * else JSON when the first non-space character is `{` or `[`, else CSV.
+ */
+export function detectTextFormat(fileName: string, data: Buffer): TextFormat {
+  const extension = extensionOf(fileName);
+  if (extension === 'csv' || extension === 'tsv') return 'csv';
+  if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') return 'jsonl';
+  const first = String.fromCharCode(data[firstContentByte(data)] ?? 0);
+  return first === '{' || first === '[' ? 'jsonl' : 'csv';
+}
+
+/**
+ * Parses a whole text file into SampleDrafts, or throws one AppError naming the first bad
+ * row (INVALID) or the exceeded limit (TOO_LARGE); it never returns part of a file.
+ * Duplicate texts are kept: the import service dedupes by contentHash.
+ * `textField` defaults to the column (CSV) or key (JSON) named `text`.
+ */
+export function parseTextFile(input: {
+  fileName: string;
+  data: Buffer;
+  textField?: string;
+  limits?: ImportLimits;
+}): ParsedText {
+  const limits = input.limits ?? defaultImportLimits;
+  const { format, table } = readTable(input.fileName, input.data, limits, limits.maxRows);
+  if (table.truncated) {
+    throw new AppError('TOO_LARGE', `file has more than ${limits.maxRows} rows, the limit per import`);
+  }
+  if (table.records.length === 0) throw new AppError('INVALID', 'file has no data rows');
+  const noun = format === 'csv' ? 'column' : 'field';
+  const textField = chooseTextField(table.columns, input.textField, noun);
+  const samples = table.records.map((record) => toTextDraft(record, textField, noun, limits));
+  return { format, columns: table.columns, samples };
+}
+
+/**
+ * Reads the columns and first rows of a text file so the user can pick the text column;
+ * applies the default limits and throws like parseTextFile on a malformed head.
+ */
+export function previewTextFile(input: { fileName: string; data: Buffer }): TextPreview {
+  const { format, table } = readTable(input.fileName, input.data, defaultImportLimits, previewRowCount);
+  return { format, columns: table.columns, rows: table.records.map((record) => record.fields) };
+}
+
+/** sha256 hex of text normalized so that copies differing only in Unicode form or spacing collide. */
+function hashText(text: string): string {
+  const normalized = text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  return createHash('sha256').update(normalized, 'utf8').digest('hex');
+}
+
+function readTable(
+  fileName: string,
+  data: Buffer,
+  limits: ImportLimits,
+  maxRecords: number,
+): { format: TextFormat; table: TextTable } {
+  if (data.length > limits.maxFileBytes) {
+    throw new AppError('TOO_LARGE', `${fileName}: file is ${data.length} bytes, over the ${limits.maxFileBytes}-byte limit`);
+  }
+  const format = detectTextFormat(fileName, data);
+  const { text, bytes } = decodeUtf8(data);
+  if (format === 'jsonl') return { format, table: readJsonTable(text, maxRecords) };
+  return { format, table: readCsvTable(text, bytes, chooseDelimiter(fileName, text), maxRecords) };
+}
+
+/** Decodes strict UTF-8 without its BOM; returns the BOM-less bytes too, for byte-offset line counting. */
+function decodeUtf8(data: Buffer): { text: string; bytes: Buffer } {
+  const hasBom = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+  const bytes = hasBom ? data.subarray(3) : data;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new AppError('INVALID', 'file is not valid UTF-8; save it as UTF-8 and upload it again');
+  }
+  const nul = text.indexOf('\0');
+  // Postgres text and jsonb cannot store NUL, and it usually means a UTF-16 or binary file.
+  if (nul !== -1) throw new AppError('INVALID', `line ${lineOfIndex(text, nul)}: file contains a NUL byte`);
+  return { text, bytes };
+}
+
+function chooseDelimiter(fileName: string, text: string): string {
+  const extension = extensionOf(fileName);
+  if (extension === 'tsv') return '\t';
+  if (extension === 'csv') return ',';
+  const newline = text.indexOf('\n');
+  const header = newline === -1 ? text : text.slice(0, newline);
+  return header.includes('\t') && !header.includes(',') ? '\t' : ',';
+}
+
+function chooseTextField(columns: string[], requested: string | undefined, noun: string): string {
+  const listed = columns.map((column) => `"${column}"`).join(', ');
+  if (requested !== undefined) {
+    if (columns.includes(requested)) return requested;
+    throw new AppError('INVALID', `${noun} "${requested}" not found; ${noun}s: ${listed}`);
+  }
+  if (columns.includes(defaultTextField)) return defaultTextField;
+  const matches = columns.filter((column) => column.toLowerCase() === defaultTextField);
+  if (matches.length === 1 && matches[0] !== undefined) return matches[0];
+  throw new AppError('INVALID', `no ${noun} named "${defaultTextField}"; choose the text ${noun} from: ${listed}`);
+}
+
+function toTextDraft(record: TextRecord, textField: string, noun: string, limits: ImportLimits): SampleDraft {
+  const { where, fields } = record;
+  const text = fields[textField];
+  if (text === undefined) throw new AppError('INVALID', `${where}: ${noun} "${textField}" is missing`);
+  if (typeof text !== 'string') {
+    const kind = text === null ? 'null' : Array.isArray(text) ? 'array' : typeof text;
+    throw new AppError('INVALID', `${where}: ${noun} "${textField}" must be a string, got ${kind}`);
+  }
+  if (text.trim() === '') throw new AppError('INVALID', `${where}: ${noun} "${textField}" is empty`);
+  const chars = countCodePoints(text, limits.maxTextChars);
+  if (chars > limits.maxTextChars) {
+    throw new AppError('INVALID', `${where}: ${noun} "${textField}" has ${chars} characters, over the ${limits.maxTextChars} limit`);
+  }
+  const metadata: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (key !== textField) metadata[key] = value;
+  // JSON escapes can smuggle in what the byte checks cannot see; Postgres rejects both in text and jsonb.
+  const problem = findUnstorableString(fields);
+  if (problem) throw new AppError('INVALID', `${where}: ${problem}`);
+  return { row: record.row, text, metadata, contentHash: hashText(text) };
+}
+
+/** Counts code points, as Postgres counts characters; skips the walk when UTF-16 length already fits. */
+function countCodePoints(text: string, limit: number): number {
+  if (text.length <= limit) return text.length;
+  return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+}
+
+function findUnstorableString(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) return 'contains a NUL character (\\u0000)';
+    if (/\p{Cs}/u.test(value)) return 'contains an unpaired UTF-16 surrogate';
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const problem = findUnstorableString(key) ?? findUnstorableString(item);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot === -1 ? '' : fileName.slice(dot + 1).toLowerCase();
+}
+
+function firstContentByte(data: Buffer): number {
+  let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+  while (i < data.length && (data[i] === 0x20 || data[i] === 0x09 || data[i] === 0x0a || data[i] === 0x0d)) i++;
+  return i;
+}
+
+function lineOfIndex(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -1,0 +1,78 @@
+import { deleteLastAnnotation, findAnnotation, getProjectStats, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
+import { findLabel } from '#db/labels.ts';
+import { findNextSample, findSample, type Sample } from '#db/samples.ts';
+import type { User } from '#db/users.ts';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../deps.ts';
+import type { ProjectAccess } from '../projects/projects.service.ts';
+import type { AnnotateInput, NextSampleInput } from './labeling.schema.ts';
+
+/** A sample as the labeling view shows it, with the user's own label if any. */
+export interface SampleView {
+  id: number;
+  text: string | null;
+  imageUrl: string | null;
+  imageName: string | null;
+  metadata: Record<string, unknown>;
+  myLabelId: number | null;
+}
+
+function toView(sample: Sample, myLabelId: number | null): SampleView {
+  return {
+    id: sample.id,
+    text: sample.text,
+    imageUrl: sample.imageName ? `/api/v1/projects/${sample.projectId}/samples/${sample.id}/image` : null,
+    imageName: sample.imageName,
+    metadata: sample.metadata,
+    myLabelId,
+  };
+}
+
+export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
+  const sample = await findNextSample(deps.db, { projectId: access.project.id, userId: user.id, excludeIds: input.excludeIds });
+  return sample ? toView(sample, null) : null;
+}
+
+export async function getSampleView(deps: AppDeps, user: User, access: ProjectAccess, sampleId: number): Promise<SampleView> {
+  const sample = await findSample(deps.db, access.project.id, sampleId);
+  if (!sample) throw new AppError('NOT_FOUND', `sample ${sampleId} is not in this project`);
+  const mine = await findAnnotation(deps.db, sampleId, user.id);
+  return toView(sample, mine?.labelId ?? null);
+}
+
+/** Saves a label, then tells every open browser of the project. */
+export async function annotate(
+  deps: AppDeps,
+  user: User,
+  access: ProjectAccess,
+  input: AnnotateInput,
+): Promise<{ action: 'create' | 'update'; stats: ProjectStats }> {
+  const projectId = access.project.id;
+  const [sample, label] = await Promise.all([findSample(deps.db, projectId, input.sampleId), findLabel(deps.db, projectId, input.labelId)]);
+  if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
+  if (!label) throw new AppError('INVALID', `label ${input.labelId} is not in this project's label set`);
+  const { action } = await deps.db.transaction().execute((trx) =>
+    upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs }),
+  );
+  await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
+  return { action, stats: await getProjectStats(deps.db, projectId) };
+}
+
+/** Takes back the user's most recent label; returns that sample so the view can show it again. */
+export async function undoLast(deps: AppDeps, user: User, access: ProjectAccess): Promise<SampleView | null> {
+  const projectId = access.project.id;
+  const sampleId = await deps.db.transaction().execute((trx) => deleteLastAnnotation(trx, { projectId, userId: user.id }));
+  if (!sampleId) return null;
+  await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: null, action: 'delete' });
+  const sample = await findSample(deps.db, projectId, sampleId);
+  return sample ? toView(sample, null) : null;
+}
+
+async function publishChange(deps: AppDeps, projectId: number, data: Record<string, unknown>): Promise<void> {
+  try {
+    await deps.bus.publish({ projectId, type: 'annotation.changed', data });
+  } catch (error) {
+    // The label is saved; a missed broadcast only delays other browsers until their next refresh.
+    console.error('[labeling] broadcast failed:', error instanceof Error ? error.message : error);
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const ProjectId = z.object({ projectId: z.number().int().positive() });
+
+const Shortcut = z
+  .string()
+  .trim()
+  .regex(/^[1-9a-z]$/, 'a shortcut is one key: 1–9 or a–z');
+
+export const LabelInput = z.object({
+  name: z.string().trim().min(1, 'a label needs a name').max(100),
+  shortcut: Shortcut.optional(),
+});
+
+export const CreateProjectInput = z.object({
+  name: z.string().trim().min(1, 'enter a project name').max(200),
+  dataType: z.enum(['text', 'image']),
+  labels: z.array(LabelInput).min(2, 'a project needs at least two labels').max(200),
+});
+export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
+
+export const InviteInput = ProjectId.extend({
+  email: z.string().trim().toLowerCase().email('enter a valid email address'),
+  role: z.enum(['lead', 'reviewer', 'annotator']),
+});
+export type InviteInput = z.infer<typeof InviteInput>;

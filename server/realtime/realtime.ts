@@ -1,0 +1,108 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { User } from '#db/users.ts';
+import type { AppDeps } from '../deps.ts';
+import { findUserBySessionToken } from '../auth/auth.service.ts';
+import { getProjectAccess } from '../projects/projects.service.ts';
+import { readSessionToken } from '../http/session.ts';
+import { AppError } from '../errors.ts';
+import { FocusPayload, JoinPayload, type PresenceEntry } from './realtime.schema.ts';
+
+interface SocketData {
+  user: User;
+  projectId?: number;
+  sampleId: number | null;
+}
+
+type Ack = (reply: { ok: true; presence?: PresenceEntry[] } | { ok: false; error: string; code: string }) => void;
+
+const room = (projectId: number) => `project:${projectId}`;
+
+/**
+ * socket.io on the HTTP server: a cookie-authenticated connection joins one project room at a time
+ * (membership checked), gets presence updates, and receives the project's events from the bus.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: AppDeps): Server {
+  const io = new Server(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await findUserBySessionToken(deps, readSessionToken(socket.handshake.headers.cookie));
+      if (!user) return next(new Error('UNAUTHORIZED: sign in first'));
+      (socket.data as SocketData) = { user, sampleId: null };
+      next();
+    } catch (error) {
+      next(error instanceof Error ? error : new Error('authentication failed'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    socket.on('project:join', (payload: unknown, ack?: Ack) => void join(deps, io, socket, payload, ack));
+    socket.on('presence:focus', (payload: unknown, ack?: Ack) => void focus(io, socket, payload, ack));
+    socket.on('disconnect', () => {
+      const { projectId } = socket.data as SocketData;
+      if (projectId) void broadcastPresence(io, projectId);
+    });
+  });
+
+  const unsubscribe = deps.bus.subscribe((event) => {
+    io.to(room(event.projectId)).emit('event', event);
+  });
+  httpServer.on('close', unsubscribe);
+  return io;
+}
+
+function reply(ack: Ack | undefined, error: unknown): void {
+  const code = error instanceof AppError ? error.code : 'INVALID';
+  const message = error instanceof Error ? error.message : 'invalid request';
+  if (typeof ack === 'function') ack({ ok: false, code, error: message });
+}
+
+async function join(deps: AppDeps, io: Server, socket: Socket, payload: unknown, ack?: Ack): Promise<void> {
+  try {
+    const parsed = JoinPayload.safeParse(payload);
+    if (!parsed.success) throw new AppError('INVALID', 'project:join needs { projectId: number }');
+    const data = socket.data as SocketData;
+    await getProjectAccess(deps, data.user, parsed.data.projectId);
+    const previous = data.projectId;
+    if (previous && previous !== parsed.data.projectId) {
+      await socket.leave(room(previous));
+      await broadcastPresence(io, previous);
+    }
+    data.projectId = parsed.data.projectId;
+    data.sampleId = null;
+    await socket.join(room(parsed.data.projectId));
+    const presence = await broadcastPresence(io, parsed.data.projectId);
+    if (typeof ack === 'function') ack({ ok: true, presence });
+  } catch (error) {
+    reply(ack, error);
+  }
+}
+
+async function focus(io: Server, socket: Socket, payload: unknown, ack?: Ack): Promise<void> {
+  try {
+    const parsed = FocusPayload.safeParse(payload);
+    if (!parsed.success) throw new AppError('INVALID', 'presence:focus needs { projectId, sampleId }');
+    const data = socket.data as SocketData;
+    if (data.projectId !== parsed.data.projectId) throw new AppError('FORBIDDEN', 'join the project first');
+    data.sampleId = parsed.data.sampleId;
+    await broadcastPresence(io, parsed.data.projectId);
+    if (typeof ack === 'function') ack({ ok: true });
+  } catch (error) {
+    reply(ack, error);
+  }
+}
+
+/** Everyone in the room, one entry per user (their most recent focus wins). */
+async function broadcastPresence(io: Server, projectId: number): Promise<PresenceEntry[]> {
+  const sockets = await io.in(room(projectId)).fetchSockets();
+  const byUser = new Map<number, PresenceEntry>();
+  for (const s of sockets) {
+    const data = s.data as SocketData;
+    const existing = byUser.get(data.user.id);
+    byUser.set(data.user.id, { userId: data.user.id, name: data.user.name, sampleId: data.sampleId ?? existing?.sampleId ?? null });
+  }
+  const presence = [...byUser.values()];
+  io.to(room(projectId)).emit('presence', { projectId, users: presence });
+  return presence;
+}

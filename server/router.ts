@@ -1,0 +1,13 @@
+import { router, createCallerFactory } from './trpc.ts';
+import { authRouter } from './auth/auth.router.ts';
+import { projectsRouter } from './projects/projects.router.ts';
+import { labelingRouter } from './labeling/labeling.router.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  projects: projectsRouter,
+  labeling: labelingRouter,
+});
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { createDb, type DbHandle } from '#db/client.ts';
+import { migrateToLatest } from '#db/migrate.ts';
+import { createJobSystem } from '#trainer/jobs/queue.ts';
+import { createEventBus } from '#trainer/jobs/events.ts';
+import { startTrainerWorkers } from '#trainer/workers.ts';
+import { initTensorBackend } from '#trainer/ml/backend.ts';
+import type { AppDeps } from './deps.ts';
+import { runsTrainerInline, type Env } from './env.ts';
+
+export interface Runtime {
+  deps: AppDeps;
+  handle: DbHandle;
+  trainer: 'inline' | 'external';
+  close(): Promise<void>;
+}
+
+/**
+ * Opens everything the server needs from its configuration: the database (migrated), the job
+ * system, the event bus, and, in the embedded setup, the trainer's workers in this process.
+ */
+export async function startRuntime(env: Env): Promise<Runtime> {
+  const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: path.join(env.SIFT_DATA_DIR, 'pgdata') });
+  try {
+    await migrateToLatest(handle.db);
+    const jobs = createJobSystem({
+      redisUrl: env.REDIS_URL,
+      databaseUrl: handle.connectionString,
+      embedded: handle.mode === 'pglite',
+      prefix: env.SIFT_QUEUE_PREFIX,
+    });
+    const bus = await createEventBus({
+      redisUrl: env.REDIS_URL,
+      postgresUrl: handle.mode === 'postgres' ? handle.connectionString : undefined,
+      prefix: env.SIFT_QUEUE_PREFIX,
+    });
+    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date() };
+    const trainer = runsTrainerInline(env) ? 'inline' : 'external';
+    if (trainer === 'inline') await startTrainerWorkers({ db: handle.db, jobs });
+    // The backend is picked in the background; /healthz reports it once ready.
+    void initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[tensor] ${line}`) }).catch((error: Error) =>
+      console.error(`[tensor] ${error.message}`),
+    );
+    return {
+      deps,
+      handle,
+      trainer,
+      async close() {
+        await jobs.close();
+        await bus.close();
+        await handle.close();
+      },
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { AppError, trpcCodeOf } from './errors.ts';
+import type { Context } from './context.ts';
+import { ProjectId } from './projects/projects.schema.ts';
+import { getProjectAccess } from './projects/projects.service.ts';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: cause instanceof ZodError ? cause.flatten() : null,
+        appCode: cause instanceof AppError ? cause.code : null,
+      },
+    };
+  },
+});
+
+/** Translates service errors into tRPC errors with the mapped code. */
+const translateErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(translateErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Requires membership of `input.projectId`; adds the project and the caller's role to the context. */
+export const projectProcedure = authedProcedure.input(ProjectId).use(async ({ ctx, input, next }) => {
+  const access = await getProjectAccess(ctx.deps, ctx.user, input.projectId);
+  return next({ ctx: { ...ctx, access } });
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** The trainer process's settings, validated at boot. */
+export const TrainerEnv = z.object({
+  DATABASE_URL: z.string().url({ message: 'the trainer process needs DATABASE_URL (real PostgreSQL)' }),
+  REDIS_URL: z.string().url().optional(),
+  SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i).default('sift'),
+  SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+});
+export type TrainerEnv = z.infer<typeof TrainerEnv>;
+
+export function loadTrainerEnv(source: NodeJS.ProcessEnv = process.env): TrainerEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = TrainerEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,124 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { z } from 'zod';
+
+/** A project-scoped event: broadcast to every open browser of that project. Keep payloads small. */
+export const SiftEvent = z.object({
+  projectId: z.number().int().positive(),
+  type: z.string().min(1).max(64),
+  data: z.record(z.unknown()),
+});
+export type SiftEvent = z.infer<typeof SiftEvent>;
+
+export interface EventBus {
+  kind: 'local' | 'redis' | 'postgres';
+  publish(event: SiftEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(handler: (event: SiftEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface EventBusConfig {
+  redisUrl?: string;
+  /** Real PostgreSQL only (LISTEN/NOTIFY); omit in embedded mode, where producers share the process. */
+  postgresUrl?: string;
+  prefix: string;
+}
+
+/**
+ * Redis pub/sub in production; Postgres LISTEN/NOTIFY when only a real database is configured;
+ * in-process when embedded (server and trainer workers run in one process there).
+ */
+export async function createEventBus(config: EventBusConfig): Promise<EventBus> {
+  if (config.redisUrl) return createRedisBus(config.redisUrl, `${config.prefix}:events`);
+  if (config.postgresUrl) return createPostgresBus(config.postgresUrl, `${config.prefix.replace(/[^a-z0-9_]/gi, '_')}_events`);
+  return createLocalBus();
+}
+
+function createLocalBus(): EventBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    kind: 'local',
+    async publish(event) {
+      emitter.emit('event', SiftEvent.parse(event));
+    },
+    subscribe(handler) {
+      emitter.on('event', handler);
+      return () => emitter.off('event', handler);
+    },
+    async close() {
+      emitter.removeAllListeners();
+    },
+  };
+}
+
+function parseIncoming(raw: string): SiftEvent | undefined {
+  try {
+    return SiftEvent.parse(JSON.parse(raw));
+  } catch (error) {
+    console.error('[events] dropped malformed event:', error instanceof Error ? error.message : error);
+    return undefined;
+  }
+}
+
+async function createRedisBus(url: string, channel: string): Promise<EventBus> {
+  const publisher = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  const subscriber = new Redis(url, { lazyConnect: true });
+  publisher.on('error', (error) => console.error('[events] redis publisher:', error.message));
+  subscriber.on('error', (error) => console.error('[events] redis subscriber:', error.message));
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  await subscriber.subscribe(channel);
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  subscriber.on('message', (_channel, message) => {
+    const event = parseIncoming(message);
+    if (event) emitter.emit('event', event);
+  });
+  return {
+    kind: 'redis',
+    async publish(event) {
+      await publisher.publish(channel, JSON.stringify(SiftEvent.parse(event)));
+    },
+    subscribe(handler) {
+      emitter.on('event', handler);
+      return () => emitter.off('event', handler);
+    },
+    async close() {
+      emitter.removeAllListeners();
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+async function createPostgresBus(url: string, channel: string): Promise<EventBus> {
+  const listener = new pg.Client({ connectionString: url });
+  const publisher = new pg.Pool({ connectionString: url, max: 2 });
+  listener.on('error', (error) => console.error('[events] postgres listener:', error.message));
+  publisher.on('error', (error) => console.error('[events] postgres publisher:', error.message));
+  await listener.connect();
+  await listener.query(`LISTEN ${channel}`);
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  listener.on('notification', (message) => {
+    const event = message.channel === channel && message.payload ? parseIncoming(message.payload) : undefined;
+    if (event) emitter.emit('event', event);
+  });
+  return {
+    kind: 'postgres',
+    async publish(event) {
+      await publisher.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(SiftEvent.parse(event))]);
+    },
+    subscribe(handler) {
+      emitter.on('event', handler);
+      return () => emitter.off('event', handler);
+    },
+    async close() {
+      emitter.removeAllListeners();
+      await listener.end();
+      await publisher.end();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Queue, Worker, type Processor, type WorkerOptions, type QueueOptions } from 'bullmq';
+import { createPostgresBackend } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Where jobs live: Redis when `redisUrl` is set, else BullMQ's Postgres backend on our database. */
+export interface JobSystemConfig {
+  redisUrl?: string;
+  /** Connection string of the project database (real PostgreSQL or the embedded PGlite server). */
+  databaseUrl: string;
+  /** Embedded PGlite cannot LISTEN/NOTIFY across connections, so workers poll more often there. */
+  embedded: boolean;
+  /** Key/schema prefix so several instances (and test runs) can share one server. */
+  prefix: string;
+}
+
+export interface JobSystem {
+  kind: 'redis' | 'postgres';
+  /** The queue for a job name (one instance per name). */
+  queue<T>(name: string): Queue<T>;
+  worker<T>(name: string, processor: Processor<T>, options?: Partial<WorkerOptions>): Worker<T>;
+  /** True when the backing store answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** One queue API over either backend; the rest of the code never knows which. */
+export function createJobSystem(config: JobSystemConfig): JobSystem {
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false })
+    : undefined;
+  // Producers fail fast when Redis is down so the API can answer 503 instead of hanging.
+  const producer = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  redis?.on('error', (error) => console.error('[queue] redis error:', error.message));
+  producer?.on('error', (error) => console.error('[queue] redis producer error:', error.message));
+
+  const base = (forWorker: boolean): QueueOptions =>
+    redis
+      ? { connection: forWorker ? redis : producer!, prefix: config.prefix }
+      : ({ connection: { connectionString: config.databaseUrl, schema: 'bullmq' }, prefix: config.prefix } as unknown as QueueOptions);
+
+  return {
+    kind: redis ? 'redis' : 'postgres',
+    queue<T>(name: string): Queue<T> {
+      let queue = queues.get(name);
+      if (!queue) {
+        queue = redis ? new Queue(name, base(false)) : new Queue(name, base(false) as never, createPostgresBackend as never);
+        queue.on('error', (error) => console.error(`[queue ${name}]`, error.message));
+        queues.set(name, queue);
+      }
+      return queue as Queue<T>;
+    },
+    worker<T>(name: string, processor: Processor<T>, options: Partial<WorkerOptions> = {}): Worker<T> {
+      const opts = { ...base(true), drainDelay: config.embedded ? 1 : 5, ...options } as WorkerOptions;
+      const worker = redis
+        ? new Worker<T>(name, processor, opts)
+        : new Worker<T>(name, processor, opts as never, createPostgresBackend as never);
+      worker.on('error', (error) => console.error(`[worker ${name}]`, error.message));
+      workers.push(worker as Worker);
+      return worker;
+    },
+    async ping() {
+      try {
+        if (producer) return (await producer.ping()) === 'PONG';
+        const queue = this.queue('health');
+        await queue.getJobCounts('waiting');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      redis?.disconnect();
+      producer?.disconnect();
+    },
+  };
+}
