@@ -67,9 +67,11 @@ function isStartOfFrame(marker: number): boolean {
 /** Reads the first chunk: lossy (VP8), lossless (VP8L) or extended (VP8X, whose canvas size wins). */
 function readWebp(data: Buffer): ImageHeader {
   const unknown: ImageHeader = { mime: 'image/webp', width: 0, height: 0 };
-  if (data.length < 30) return unknown;
+  // The shortest header, VP8L's, ends at byte 25; VP8 and VP8X need 30.
+  if (data.length < 25) return unknown;
   const chunk = data.subarray(12, 16).toString('latin1');
   if (chunk === 'VP8 ') {
+    if (data.length < 30) return unknown;
     // Key frame start code, then 14-bit width and height (top 2 bits are scaling).
     if (!startsWith(data.subarray(23), [0x9d, 0x01, 0x2a])) return unknown;
     return { ...unknown, width: readU16Le(data, 26) & 0x3fff, height: readU16Le(data, 28) & 0x3fff };
@@ -80,6 +82,7 @@ function readWebp(data: Buffer): ImageHeader {
     return { ...unknown, width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
   if (chunk === 'VP8X') {
+    if (data.length < 30) return unknown;
     return { ...unknown, width: data.readUIntLE(24, 3) + 1, height: data.readUIntLE(27, 3) + 1 };
   }
   return unknown;

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { readImageHeader } from './image-header.ts';
+import { defaultImportLimits, maxImageSide, type ImportLimits, type SampleDraft } from './import.schema.ts';
+import { inflateZipEntry, listZipEntries, type ZipEntry } from './zip.ts';
+
+/** Running totals over one upload, shared by its loose images and zips. */
+interface Budget {
+  images: number;
+  bytes: number;
+}
+
+interface PlannedEntry {
+  entry: ZipEntry;
+  path: string;
+  label: string;
+}
+
+/**
+ * Turns uploaded image files into SampleDrafts, expanding any zip (by `.zip` name or
+ * `PK\x03\x04` magic). Images are recognized by their bytes, not their names. Throws one
+ * AppError naming the file or `archive.zip/entry` and never returns part of an upload.
+ * Duplicate images are kept: the import service dedupes by contentHash.
+ */
+export function parseImageFiles(files: { name: string; data: Buffer }[], limits: ImportLimits = defaultImportLimits): SampleDraft[] {
+  const budget: Budget = { images: 0, bytes: 0 };
+  const drafts: SampleDraft[] = [];
+  for (const file of files) {
+    if (file.data.length > limits.maxFileBytes) {
+      throw new AppError('TOO_LARGE', `${file.name}: file is ${file.data.length} bytes, over the ${limits.maxFileBytes}-byte limit`);
+    }
+    if (isZip(file)) {
+      for (const draft of expandZip(file, limits, budget, drafts.length)) drafts.push(draft);
+      continue;
+    }
+    spend(budget, file.data.length, limits);
+    const image = { name: baseNameOf(file.name), label: file.name, data: file.data };
+    drafts.push(toImageDraft(image, { fileName: file.name }, drafts.length + 1, limits));
+  }
+  return drafts;
+}
+
+/**
+ * Checks every entry's path and declared size against the limits before inflating any,
+ * so a zip bomb is refused from its central directory alone.
+ */
+function expandZip(zip: { name: string; data: Buffer }, limits: ImportLimits, budget: Budget, rowsBefore: number): SampleDraft[] {
+  const planned: PlannedEntry[] = [];
+  for (const entry of listZipEntries(zip.data, zip.name, limits.maxZipEntries)) {
+    const path = normalizeEntryPath(entry.name);
+    if (path === undefined) throw new AppError('INVALID', `${zip.name}/${entry.name}: unsafe path in zip`);
+    if (isDirectory(entry.name) || path === '' || isJunk(path)) continue;
+    const label = `${zip.name}/${path}`;
+    if (/\.zip$/i.test(path)) throw new AppError('INVALID', `${label}: nested zip archives are not supported`);
+    if (entry.size > limits.maxImageBytes) {
+      throw new AppError('TOO_LARGE', `${label}: declares ${entry.size} bytes, over the ${limits.maxImageBytes}-byte limit per image`);
+    }
+    spend(budget, entry.size, limits);
+    planned.push({ entry, path, label });
+  }
+  return planned.map(({ entry, path, label }, i) => {
+    const data = inflateZipEntry(zip.data, entry, label);
+    if (isZipMagic(data)) throw new AppError('INVALID', `${label}: nested zip archives are not supported`);
+    const metadata = { fileName: entry.name, archive: zip.name };
+    return toImageDraft({ name: path, label, data }, metadata, rowsBefore + i + 1, limits);
+  });
+}
+
+function toImageDraft(
+  image: { name: string; label: string; data: Buffer },
+  metadata: Record<string, unknown>,
+  row: number,
+  limits: ImportLimits,
+): SampleDraft {
+  const { name, label, data } = image;
+  if (data.length > limits.maxImageBytes) {
+    throw new AppError('TOO_LARGE', `${label}: image is ${data.length} bytes, over the ${limits.maxImageBytes}-byte limit`);
+  }
+  const header = readImageHeader(data);
+  if (!header) throw new AppError('INVALID', `${label}: not a PNG, JPEG, GIF or WebP image`);
+  const { mime, width, height } = header;
+  // Zero means an unreadable header; huge sides are corrupt or decompression bombs for thumbnailing.
+  if (width < 1 || height < 1 || width > maxImageSide || height > maxImageSide) {
+    throw new AppError('INVALID', `${label}: image size ${width}x${height} is out of range (1 to ${maxImageSide} px per side)`);
+  }
+  const contentHash = createHash('sha256').update(data).digest('hex');
+  return { row, image: { name, mime, data, width, height }, metadata, contentHash };
+}
+
+/** Counts one image against the per-upload limits, throwing TOO_LARGE as soon as one is crossed. */
+function spend(budget: Budget, bytes: number, limits: ImportLimits): void {
+  budget.images += 1;
+  budget.bytes += bytes;
+  if (budget.images > limits.maxImages) {
+    throw new AppError('TOO_LARGE', `upload has more than ${limits.maxImages} images, the limit per import`);
+  }
+  if (budget.bytes > limits.maxUncompressedBytes) {
+    throw new AppError('TOO_LARGE', `upload holds more than ${limits.maxUncompressedBytes} bytes of images, the limit per import`);
+  }
+}
+
+/**
+ * Returns the entry's path with forward slashes and no empty or `.` segments, or undefined
+ * when it could land outside the archive's root: absolute, drive-lettered, `..`, or control
+ * characters. Backslashes count as separators, since Windows tools write them and a later
+ * consumer on Windows would honour them.
+ */
+function normalizeEntryPath(name: string): string | undefined {
+  const path = name.replace(/\\/g, '/');
+  if (path.startsWith('/') || /^[a-z]:/i.test(path) || /\p{Cc}/u.test(path)) return undefined;
+  const segments = path.split('/');
+  if (segments.includes('..')) return undefined;
+  return segments.filter((segment) => segment !== '' && segment !== '.').join('/');
+}
+
+function isDirectory(name: string): boolean {
+  return name.endsWith('/') || name.endsWith('\\');
+}
+
+/** macOS resource forks, dotfiles (.DS_Store, ._x) and Windows thumbnails ride along in archives. */
+function isJunk(path: string): boolean {
+  const segments = path.split('/');
+  const base = (segments.at(-1) ?? '').toLowerCase();
+  return segments[0] === '__MACOSX' || segments.some((segment) => segment.startsWith('.')) || base === 'thumbs.db' || base === 'desktop.ini';
+}
+
+function isZip(file: { name: string; data: Buffer }): boolean {
+  return /\.zip$/i.test(file.name) || isZipMagic(file.data);
+}
+
+function isZipMagic(data: Buffer): boolean {
+  return data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
+}
+
+/** Browsers may send a client path; only the last segment is a name worth keeping. */
+function baseNameOf(fileName: string): string {
+  return fileName.replace(/\\/g, '/').split('/').filter(Boolean).at(-1) ?? fileName;
+}

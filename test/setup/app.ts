@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createApp, loadProductionWeb } from '#server/app.ts';
+import type { AppDeps } from '#server/deps.ts';
+import { Env } from '#server/env.ts';
+import { createJobSystem } from '#trainer/jobs/queue.ts';
+import { createEventBus } from '#trainer/jobs/events.ts';
+import { createTestDatabase, redisUrl, uniqueName, type Backend, type TestDatabase } from './databases.ts';
+
+export interface TestApp {
+  baseUrl: string;
+  deps: AppDeps;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Builds real dependencies (own database, own queue prefix) for services and routers. */
+export async function createTestDeps(
+  backend: Backend,
+  options: { useRedis?: boolean; env?: Record<string, string> } = {},
+): Promise<{ deps: AppDeps; database: TestDatabase; close(): Promise<void> }> {
+  const database = await createTestDatabase(backend);
+  const prefix = uniqueName('t');
+  const redis = options.useRedis === false ? undefined : redisUrl();
+  const env = Env.parse({ NODE_ENV: 'test', SIFT_QUEUE_PREFIX: prefix, ...options.env });
+  const jobs = createJobSystem({ redisUrl: redis, databaseUrl: database.connectionString, embedded: backend === 'pglite', prefix });
+  const bus = await createEventBus({
+    redisUrl: redis,
+    postgresUrl: backend === 'postgres' ? database.connectionString : undefined,
+    prefix,
+  });
+  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date() };
+  return {
+    deps,
+    database,
+    async close() {
+      await jobs.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
+
+/** The whole HTTP server (with the built web app when `npm run build` has run) on an ephemeral port. */
+export async function startTestApp(backend: Backend, options: { env?: Record<string, string>; web?: boolean } = {}): Promise<TestApp> {
+  const { deps, database, close } = await createTestDeps(backend, options);
+  const buildExists = existsSync(path.join(process.cwd(), 'build', 'server', 'index.js'));
+  const web = options.web && buildExists ? await loadProductionWeb() : undefined;
+  const { httpServer, io } = createApp(deps, web, { databaseMode: database.mode, trainer: 'external' });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    deps,
+    database,
+    async close() {
+      io.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await close();
+    },
+  };
+}
