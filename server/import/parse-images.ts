@@ -34,7 +34,7 @@ export function parseImageFiles(files: { name: string; data: Buffer }[], limits:
       continue;
     }
     spend(budget, file.data.length, limits);
-    const image = { name: baseNameOf(file.name), label: file.name, data: file.data };
+    const image = { name: stripClientPath(file.name), label: file.name, data: file.data };
     drafts.push(toImageDraft(image, { fileName: file.name }, drafts.length + 1, limits));
   }
   return drafts;
@@ -133,6 +133,6 @@ function isZipMagic(data: Buffer): boolean {
 }
 
 /** Browsers may send a client path; only the last segment is a name worth keeping. */
-function baseNameOf(fileName: string): string {
+function stripClientPath(fileName: string): string {
   return fileName.replace(/\\/g, '/').split('/').filter(Boolean).at(-1) ?? fileName;
 }

@@ -18,7 +18,7 @@ const defaultTextField = 'text';
  * else JSON when the first non-space character is `{` or `[`, else CSV.
  */
 export function detectTextFormat(fileName: string, data: Buffer): TextFormat {
-  const extension = extensionOf(fileName);
+  const extension = readExtension(fileName);
   if (extension === 'csv' || extension === 'tsv') return 'csv';
   if (extension === 'jsonl' || extension === 'ndjson' || extension === 'json') return 'jsonl';
   const first = String.fromCharCode(data[firstContentByte(data)] ?? 0);
@@ -91,12 +91,12 @@ function decodeUtf8(data: Buffer): { text: string; bytes: Buffer } {
   }
   const nul = text.indexOf('\0');
   // Postgres text and jsonb cannot store NUL, and it usually means a UTF-16 or binary file.
-  if (nul !== -1) throw new AppError('INVALID', `line ${lineOfIndex(text, nul)}: file contains a NUL byte`);
+  if (nul !== -1) throw new AppError('INVALID', `line ${findLineOfIndex(text, nul)}: file contains a NUL byte`);
   return { text, bytes };
 }
 
 function chooseDelimiter(fileName: string, text: string): string {
-  const extension = extensionOf(fileName);
+  const extension = readExtension(fileName);
   if (extension === 'tsv') return '\t';
   if (extension === 'csv') return ',';
   const newline = text.indexOf('\n');
@@ -157,7 +157,7 @@ function findUnstorableString(value: unknown): string | undefined {
   return undefined;
 }
 
-function extensionOf(fileName: string): string {
+function readExtension(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot === -1 ? '' : fileName.slice(dot + 1).toLowerCase();
 }
@@ -168,7 +168,7 @@ function firstContentByte(data: Buffer): number {
   return i;
 }
 
-function lineOfIndex(text: string, index: number): number {
+function findLineOfIndex(text: string, index: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
   return line;

@@ -40,7 +40,7 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
   const base = (forWorker: boolean): QueueOptions =>
     redis
       ? { connection: forWorker ? redis : producer!, prefix: config.prefix }
-      : ({ connection: { connectionString: config.databaseUrl, schema: 'bullmq' }, prefix: config.prefix } as unknown as QueueOptions);
+      : ({ connection: { connectionString: config.databaseUrl, schema: 'bullmq', migrate: true, max: 5 }, prefix: config.prefix } as unknown as QueueOptions);
 
   return {
     kind: redis ? 'redis' : 'postgres',

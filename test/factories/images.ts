@@ -3,7 +3,7 @@
  * on real bytes rather than on mocked headers. Each returns a single flat color.
  */
 import { deflateSync } from 'node:zlib';
-import { computeCrc32 } from './crc32.ts';
+import { computeCrc32 } from '#server/import/crc32.ts';
 
 /** Encodes a valid 8-bit grayscale PNG. */
 export function encodePng(width: number, height: number): Buffer {

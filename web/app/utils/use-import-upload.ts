@@ -1,0 +1,44 @@
+import { useCallback, useRef, useState } from 'react';
+import { pluralize } from './format.ts';
+import { describeError } from './errors.ts';
+import { uploadImport, type ImportResult } from './upload.client.ts';
+
+export type ImportState =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; percent: number }
+  | { phase: 'processing'; percent: number }
+  | { phase: 'done'; result: ImportResult }
+  | { phase: 'failed'; message: string };
+
+/** "Imported 120 samples, skipped 3 duplicates". */
+export function describeImport(result: ImportResult): string {
+  const skipped = result.duplicates > 0 ? `skipped ${pluralize(result.duplicates, 'duplicate')}` : 'no duplicates';
+  return `Imported ${pluralize(result.imported, 'sample')}, ${skipped}`;
+}
+
+/** One import at a time, with upload progress, then the server's result or its error message. */
+export function useImportUpload(projectId: number) {
+  const [state, setState] = useState<ImportState>({ phase: 'idle' });
+  const running = useRef(false);
+
+  const start = useCallback(
+    async (form: FormData) => {
+      if (running.current) return;
+      running.current = true;
+      setState({ phase: 'uploading', percent: 0 });
+      try {
+        const result = await uploadImport(projectId, form, (progress) => setState(progress));
+        setState({ phase: 'done', result });
+      } catch (error) {
+        setState({ phase: 'failed', message: describeError(error) });
+      } finally {
+        running.current = false;
+      }
+    },
+    [projectId],
+  );
+
+  const reset = useCallback(() => setState({ phase: 'idle' }), []);
+  const busy = state.phase === 'uploading' || state.phase === 'processing';
+  return { state, busy, start, reset };
+}

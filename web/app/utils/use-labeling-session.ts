@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeError } from './errors.ts';
+import { trpc, type SampleView } from './trpc.client.ts';
+import type { StatsView } from './use-live-stats.ts';
+
+/** What the labeling view shows: a sample, the end of the queue, or a failed load to retry. */
+export type QueueView = { kind: 'sample'; sample: SampleView } | { kind: 'done' } | { kind: 'stalled' };
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+interface Options {
+  projectId: number;
+  labels: { id: number; name: string }[];
+  initialSample: SampleView | null;
+  onStats: (stats: StatsView) => void;
+}
+
+// The server accepts at most 500 excluded ids; the oldest skips come back first.
+const maxSkipped = 500;
+
+/**
+ * One person's pass through the project's queue: label (then advance), skip, undo. Calls run one
+ * at a time; a failed call leaves the sample on screen with a message, so nothing is lost.
+ */
+export function useLabelingSession({ projectId, labels, initialSample, onStats }: Options) {
+  const [view, setView] = useState<QueueView>(initialSample ? { kind: 'sample', sample: initialSample } : { kind: 'done' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [skipped, setSkipped] = useState<number[]>([]);
+  // Refs, not state: key presses between two renders must see the latest values.
+  const busyRef = useRef(false);
+  const shownAt = useRef(0);
+  const sample = view.kind === 'sample' ? view.sample : null;
+
+  // durationMs counts from the moment a sample appears.
+  useEffect(() => {
+    shownAt.current = performance.now();
+  }, [sample?.id]);
+
+  const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
+
+  const run = useCallback(async (task: () => Promise<void>) => {
+    if (busyRef.current) return;
+    busyRef.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      await task();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }, []);
+
+  const loadNext = useCallback(
+    async (excludeIds: number[]) => {
+      const next = await trpc.labeling.next.query({ projectId, excludeIds });
+      setView(next ? { kind: 'sample', sample: next } : { kind: 'done' });
+    },
+    [projectId],
+  );
+
+  const applyLabel = useCallback(
+    (labelId: number) =>
+      run(async () => {
+        if (!sample) return;
+        const durationMs = Math.max(0, Math.round(performance.now() - shownAt.current));
+        const result = await trpc.labeling.annotate.mutate({ projectId, sampleId: sample.id, labelId, durationMs });
+        onStats(result.stats);
+        say(`Labeled “${labels.find((l) => l.id === labelId)?.name ?? 'sample'}”`);
+        try {
+          await loadNext(skipped);
+        } catch (err) {
+          // The label is saved: offer a retry rather than leave the labeled sample on screen.
+          setView({ kind: 'stalled' });
+          throw err;
+        }
+      }),
+    [run, sample, projectId, onStats, say, labels, loadNext, skipped],
+  );
+
+  const skip = useCallback(
+    () =>
+      run(async () => {
+        if (!sample) return;
+        const ids = [...skipped.filter((id) => id !== sample.id), sample.id].slice(-maxSkipped);
+        setSkipped(ids);
+        await loadNext(ids);
+      }),
+    [run, sample, skipped, loadNext],
+  );
+
+  const undo = useCallback(
+    () =>
+      run(async () => {
+        const back = await trpc.labeling.undo.mutate({ projectId });
+        if (!back) {
+          say('Nothing to undo');
+          return;
+        }
+        setSkipped((ids) => ids.filter((id) => id !== back.id));
+        setView({ kind: 'sample', sample: back });
+        say('Undone: label removed, sample shown again');
+      }),
+    [run, projectId, say],
+  );
+
+  /** Loads the next sample again after a failure, or brings skipped samples back into the queue. */
+  const reload = useCallback(
+    (options: { includeSkipped?: boolean } = {}) =>
+      run(async () => {
+        const ids = options.includeSkipped ? [] : skipped;
+        if (options.includeSkipped) setSkipped([]);
+        await loadNext(ids);
+      }),
+    [run, skipped, loadNext],
+  );
+
+  const dismissNotice = useCallback(() => setNotice(null), []);
+
+  return { view, busy, error, notice, skippedCount: skipped.length, applyLabel, skip, undo, reload, dismissNotice };
+}
