@@ -13,7 +13,7 @@ export const Env = z.object({
   REDIS_URL: z.string().url().optional(),
   SIFT_DATA_DIR: z.string().min(1).default('./.sift'),
   SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i, 'letters, digits and _ only').default('sift'),
-  SIFT_TRAINER: z.enum(['inline', 'external']).optional(),
+  SIFT_TRAINER: z.enum(['child', 'external']).optional(),
   SIFT_ALLOW_SIGNUP: bool.default('true'),
   SIFT_SECURE_COOKIES: bool.default('false'),
   SIFT_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -36,7 +36,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-/** Inline trainer by default only in the all-embedded setup; with real services it runs as its own process. */
-export function runsTrainerInline(env: Env): boolean {
-  return env.SIFT_TRAINER ? env.SIFT_TRAINER === 'inline' : !env.DATABASE_URL && !env.REDIS_URL;
+/**
+ * Who runs the trainer: the server forks it (`child`, the default in the all-embedded setup) or it
+ * is started separately (`external`: `npm run trainer`, its own docker-compose service).
+ */
+export function trainerMode(env: Env): 'child' | 'external' {
+  return env.SIFT_TRAINER ?? (!env.DATABASE_URL && !env.REDIS_URL ? 'child' : 'external');
 }

@@ -19,10 +19,10 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const runtime = await startRuntime(env);
   const web = dev ? await loadDevWeb() : await loadProductionWeb();
-  const { httpServer, io } = createApp(runtime.deps, web, { databaseMode: runtime.handle.mode, trainer: runtime.trainer });
+  const { httpServer, io } = createApp(runtime.deps, web, { databaseMode: runtime.handle.mode, trainer: runtime.trainerStatus });
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;
-  console.log(`[sift] listening on http://localhost:${port} (database: ${runtime.handle.mode}, queue: ${runtime.deps.jobs.kind}, trainer: ${runtime.trainer})`);
+  console.log(`[sift] listening on http://localhost:${port} (database: ${runtime.handle.mode}, queue: ${runtime.deps.jobs.kind}, trainer: ${runtime.trainerStatus().mode})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

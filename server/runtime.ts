@@ -3,21 +3,21 @@ import { createDb, type DbHandle } from '#db/client.ts';
 import { migrateToLatest } from '#db/migrate.ts';
 import { createJobSystem } from '#trainer/jobs/queue.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
-import { startTrainerWorkers } from '#trainer/workers.ts';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import type { AppDeps } from './deps.ts';
-import { runsTrainerInline, type Env } from './env.ts';
+import { trainerMode, type Env } from './env.ts';
+import { startTrainerChild, type TrainerStatus } from './trainer-process.ts';
 
 export interface Runtime {
   deps: AppDeps;
   handle: DbHandle;
-  trainer: 'inline' | 'external';
+  trainerStatus: () => TrainerStatus;
   close(): Promise<void>;
 }
 
 /**
  * Opens everything the server needs from its configuration: the database (migrated), the job
- * system, the event bus, and, in the embedded setup, the trainer's workers in this process.
+ * system, the event bus, and, in the embedded setup, the trainer as a child process.
  */
 export async function startRuntime(env: Env): Promise<Runtime> {
   const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: path.join(env.SIFT_DATA_DIR, 'pgdata') });
@@ -35,17 +35,20 @@ export async function startRuntime(env: Env): Promise<Runtime> {
       prefix: env.SIFT_QUEUE_PREFIX,
     });
     const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date() };
-    const trainer = runsTrainerInline(env) ? 'inline' : 'external';
-    if (trainer === 'inline') await startTrainerWorkers({ db: handle.db, jobs });
-    // The backend is picked in the background; /healthz reports it once ready.
+    const trainer =
+      trainerMode(env) === 'child'
+        ? startTrainerChild({ databaseUrl: handle.connectionString, prefix: env.SIFT_QUEUE_PREFIX, tfBackend: env.SIFT_TF_BACKEND, bus })
+        : undefined;
+    // The server's own backend (for inference) is picked in the background; /healthz reports it.
     void initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[tensor] ${line}`) }).catch((error: Error) =>
       console.error(`[tensor] ${error.message}`),
     );
     return {
       deps,
       handle,
-      trainer,
+      trainerStatus: () => trainer?.status() ?? { mode: 'external', ready: true },
       async close() {
+        await trainer?.stop();
         await jobs.close();
         await bus.close();
         await handle.close();

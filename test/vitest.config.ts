@@ -6,6 +6,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   root,
   test: {
+    // Integration files start their own databases and servers; two at a time fits a 2-core machine.
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         extends: true,
@@ -22,9 +25,6 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Each file starts its own databases and servers; two at a time fits a 2-core machine.
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
     ],

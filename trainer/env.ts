@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 /** The trainer process's settings, validated at boot. */
 export const TrainerEnv = z.object({
-  DATABASE_URL: z.string().url({ message: 'the trainer process needs DATABASE_URL (real PostgreSQL)' }),
+  DATABASE_URL: z.string().url({ message: 'the trainer process needs DATABASE_URL (PostgreSQL with pgvector)' }),
   REDIS_URL: z.string().url().optional(),
+  /** Set by the server when it forks the trainer over an embedded PGlite database. */
+  SIFT_EMBEDDED: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i).default('sift'),
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
 });

@@ -1,26 +1,41 @@
-/** The trainer as its own process (`npm run trainer`): BullMQ workers against real PostgreSQL (+ Redis). */
+/**
+ * The trainer process: BullMQ workers over the project database (+ Redis when configured).
+ * Run on its own (`npm run trainer`, docker-compose) or forked by the server in the embedded setup.
+ */
 import { createDb } from '#db/client.ts';
 import { migrateToLatest } from '#db/migrate.ts';
 import { createJobSystem } from './jobs/queue.ts';
+import { createEventBus } from './jobs/events.ts';
 import { initTensorBackend } from './ml/backend.ts';
 import { loadTrainerEnv } from './env.ts';
 import { startTrainerWorkers } from './workers.ts';
 
 async function main(): Promise<void> {
   const env = loadTrainerEnv();
-  const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: 'unused' });
+  const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: 'unused', poolSize: 5 });
   await migrateToLatest(handle.db);
-  const tensor = await initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[tensor] ${line}`) });
-  const jobs = createJobSystem({ redisUrl: env.REDIS_URL, databaseUrl: handle.connectionString, embedded: false, prefix: env.SIFT_QUEUE_PREFIX });
-  await startTrainerWorkers({ db: handle.db, jobs });
-  console.log(`[trainer] ready (queue: ${jobs.kind}, tensor backend: ${tensor.backend})`);
+  const tensor = await initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[trainer] tensor ${line}`) });
+  const jobs = createJobSystem({ redisUrl: env.REDIS_URL, databaseUrl: handle.connectionString, embedded: env.SIFT_EMBEDDED, prefix: env.SIFT_QUEUE_PREFIX });
+  const bus = await createEventBus({
+    redisUrl: env.REDIS_URL,
+    postgresUrl: env.SIFT_EMBEDDED ? undefined : env.DATABASE_URL,
+    parentIpc: env.SIFT_EMBEDDED,
+    prefix: env.SIFT_QUEUE_PREFIX,
+  });
+  await startTrainerWorkers({ db: handle.db, jobs, bus });
+  console.log(`[trainer] ready (queue: ${jobs.kind}, events: ${bus.kind}, tensor backend: ${tensor.backend})`);
+  process.send?.({ type: 'ready', tensorBackend: tensor.backend });
+
   const stop = async () => {
     await jobs.close();
+    await bus.close();
     await handle.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  // Forked by the server: go when the parent goes.
+  process.on('disconnect', () => void stop());
 }
 
 main().catch((error: unknown) => {

@@ -2,9 +2,15 @@ import { Router } from 'express';
 import { sql } from 'kysely';
 import type { AppDeps } from '../deps.ts';
 import { getTensorBackendStatus } from '#trainer/ml/backend.ts';
+import type { TrainerStatus } from '../trainer-process.ts';
+
+export interface HealthInfo {
+  databaseMode: 'postgres' | 'pglite';
+  trainer: () => TrainerStatus;
+}
 
 /** `GET /healthz`: database, queue, event bus and tensor backend status; 503 when a dependency is down. */
-export function healthRoutes(deps: AppDeps, info: { databaseMode: 'postgres' | 'pglite'; trainer: 'inline' | 'external' }): Router {
+export function healthRoutes(deps: AppDeps, info: HealthInfo): Router {
   const routes = Router();
   routes.get('/healthz', async (_req, res) => {
     const [database, queue] = await Promise.all([
@@ -21,7 +27,7 @@ export function healthRoutes(deps: AppDeps, info: { databaseMode: 'postgres' | '
       database: { ...database, mode: info.databaseMode },
       queue: { ...queue, backend: deps.jobs.kind },
       events: { backend: deps.bus.kind },
-      trainer: info.trainer,
+      trainer: info.trainer(),
       tensor: tensor
         ? { ok: true, backend: tensor.backend, gpu: tensor.gpu, detail: tensor.detail ?? null, tried: tensor.tried }
         : { ok: false, backend: null, error: 'tensor backend not initialised yet' },

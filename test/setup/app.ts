@@ -47,7 +47,7 @@ export async function startTestApp(backend: Backend, options: { env?: Record<str
   const { deps, database, close } = await createTestDeps(backend, options);
   const buildExists = existsSync(path.join(process.cwd(), 'build', 'server', 'index.js'));
   const web = options.web && buildExists ? await loadProductionWeb() : undefined;
-  const { httpServer, io } = createApp(deps, web, { databaseMode: database.mode, trainer: 'external' });
+  const { httpServer, io } = createApp(deps, web, { databaseMode: database.mode, trainer: () => ({ mode: 'external', ready: true }) });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {

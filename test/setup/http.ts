@@ -37,7 +37,7 @@ export class TestClient {
   upload(path: string, files: { field?: string; name: string; data: Buffer | string }[], fields: Record<string, string> = {}): Promise<Response> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files) form.append(f.field ?? 'file', new Blob([f.data]), f.name);
+    for (const f of files) form.append(f.field ?? 'file', new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
     return this.request(path, { method: 'POST', body: form });
   }
 }

@@ -12,7 +12,7 @@ export const SiftEvent = z.object({
 export type SiftEvent = z.infer<typeof SiftEvent>;
 
 export interface EventBus {
-  kind: 'local' | 'redis' | 'postgres';
+  kind: 'local' | 'redis' | 'postgres' | 'ipc';
   publish(event: SiftEvent): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(handler: (event: SiftEvent) => void): () => void;
@@ -24,6 +24,8 @@ export interface EventBusConfig {
   /** Real PostgreSQL only (LISTEN/NOTIFY); omit in embedded mode, where producers share the process. */
   postgresUrl?: string;
   prefix: string;
+  /** In a trainer process forked by the server (embedded setup): publish to the parent over IPC. */
+  parentIpc?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface EventBusConfig {
  * in-process when embedded (server and trainer workers run in one process there).
  */
 export async function createEventBus(config: EventBusConfig): Promise<EventBus> {
+  if (config.parentIpc && process.send) return createParentIpcBus();
   if (config.redisUrl) return createRedisBus(config.redisUrl, `${config.prefix}:events`);
   if (config.postgresUrl) return createPostgresBus(config.postgresUrl, `${config.prefix.replace(/[^a-z0-9_]/gi, '_')}_events`);
   return createLocalBus();
@@ -51,6 +54,20 @@ function createLocalBus(): EventBus {
     async close() {
       emitter.removeAllListeners();
     },
+  };
+}
+
+/** Publish-only: the parent server relays these to its own bus and on to the browsers. */
+function createParentIpcBus(): EventBus {
+  return {
+    kind: 'ipc',
+    async publish(event) {
+      process.send!({ type: 'event', event: SiftEvent.parse(event) });
+    },
+    subscribe() {
+      throw new Error('a trainer child process cannot subscribe to events');
+    },
+    async close() {},
   };
 }
 

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { startTestApp, type TestApp } from '#test/setup/app.ts';
+import { databaseBackends } from '#test/setup/databases.ts';
+import { TestClient } from '#test/setup/http.ts';
+import { buildUser } from '#test/factories/users.ts';
+
+interface Presence {
+  projectId: number;
+  users: { userId: number; name: string; sampleId: number | null }[];
+}
+
+function openSocket(app: TestApp, client: TestClient): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(app.baseUrl, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: client.cookie }, reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+function emitWithAck<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return socket.timeout(5000).emitWithAck(event, payload) as Promise<T>;
+}
+
+function nextMessage<T>(socket: Socket, event: string, match: (value: T) => boolean, timeoutMs = 1000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    const handler = (value: T) => {
+      if (!match(value)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(value);
+    };
+    socket.on(event, handler);
+  });
+}
+
+describe.each(databaseBackends())('realtime on %s', (backend) => {
+  let app: TestApp;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    app = await startTestApp(backend);
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await app?.close();
+  });
+
+  it('refuses connections without a valid session', async () => {
+    const anonymous = new TestClient(app.baseUrl);
+    await expect(openSocket(app, anonymous)).rejects.toThrow(/UNAUTHORIZED/);
+    anonymous.cookie = 'sift_session=forged';
+    await expect(openSocket(app, anonymous)).rejects.toThrow(/UNAUTHORIZED/);
+  });
+
+  it('broadcasts presence and every label to the other members within a second; non-members get nothing', async () => {
+    const owner = new TestClient(app.baseUrl);
+    const annotator = new TestClient(app.baseUrl);
+    const stranger = new TestClient(app.baseUrl);
+    const annotatorInput = buildUser();
+    await owner.mutate('auth.signUp', buildUser());
+    await annotator.mutate('auth.signUp', annotatorInput);
+    await stranger.mutate('auth.signUp', buildUser());
+    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Live', dataType: 'text', labels: [{ name: 'a' }, { name: 'b' }] });
+    const invite = await owner.mutate<{ token: string }>('projects.invite', { projectId: project.id, email: annotatorInput.email, role: 'annotator' });
+    await annotator.mutate('projects.acceptInvite', { token: invite.token });
+    const upload = await owner.upload(`/api/v1/projects/${project.id}/import`, [{ name: 's.csv', data: 'text\nfirst\nsecond\n' }]);
+    expect(upload.status).toBe(200);
+
+    const ownerSocket = await openSocket(app, owner);
+    const annotatorSocket = await openSocket(app, annotator);
+    const strangerSocket = await openSocket(app, stranger);
+    sockets.push(ownerSocket, annotatorSocket, strangerSocket);
+
+    const denied = await emitWithAck<{ ok: boolean; code?: string }>(strangerSocket, 'project:join', { projectId: project.id });
+    expect(denied).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const malformed = await emitWithAck<{ ok: boolean; code?: string }>(ownerSocket, 'project:join', { projectId: 'nope' });
+    expect(malformed).toMatchObject({ ok: false, code: 'INVALID' });
+
+    expect(await emitWithAck(ownerSocket, 'project:join', { projectId: project.id })).toMatchObject({ ok: true });
+    const seesAnnotator = nextMessage<Presence>(ownerSocket, 'presence', (p) => p.users.length === 2);
+    expect(await emitWithAck(annotatorSocket, 'project:join', { projectId: project.id })).toMatchObject({ ok: true });
+    await seesAnnotator;
+
+    const sample = await annotator.query<{ id: number }>('labeling.next', { projectId: project.id });
+    const focused = nextMessage<Presence>(ownerSocket, 'presence', (p) => p.users.some((u) => u.sampleId === sample.id));
+    expect(await emitWithAck(annotatorSocket, 'presence:focus', { projectId: project.id, sampleId: sample.id })).toMatchObject({ ok: true });
+    await focused;
+
+    const { labels } = await annotator.query<{ labels: { id: number }[] }>('projects.get', { projectId: project.id });
+    let strangerHeard = false;
+    strangerSocket.on('event', () => (strangerHeard = true));
+    const heard = nextMessage<{ type: string; data: { sampleId: number } }>(ownerSocket, 'event', (e) => e.type === 'annotation.changed');
+    const started = Date.now();
+    await annotator.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labels[0]!.id, durationMs: 1500 });
+    const event = await heard;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(event.data.sampleId).toBe(sample.id);
+    const stats = await owner.query<{ resolvedCount: number }>('projects.stats', { projectId: project.id });
+    expect(stats.resolvedCount).toBe(1);
+    expect(strangerHeard).toBe(false);
+
+    const left = nextMessage<Presence>(ownerSocket, 'presence', (p) => p.users.length === 1);
+    annotatorSocket.close();
+    await left;
+  });
+});
