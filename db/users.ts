@@ -42,3 +42,8 @@ export async function findUserById(db: Db, id: number): Promise<User | undefined
   const row = await db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? userRowToUser(row) : undefined;
 }
+
+/** True once anyone has signed up. */
+export async function hasAnyUser(db: Db): Promise<boolean> {
+  return Boolean(await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
+}

@@ -1,27 +1,23 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { findUserByEmail, insertUser, type User } from '#db/users.ts';
+import { findUserByEmail, hasAnyUser, insertUser, type User } from '#db/users.ts';
 import { deleteSession, findSessionUser, insertSession } from '#db/sessions.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { LogInInput, SignUpInput } from './auth.schema.ts';
 import { findValidInvite } from '../projects/members.service.ts';
 import { createRateLimiter } from './rate-limit.ts';
+import { createToken, hashToken } from './tokens.ts';
 
 const ARGON = { algorithm: 2 as Algorithm /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 // A hash to verify against when the email is unknown, so timing does not reveal which emails exist.
 const dummyHash = hash('not-a-real-password', ARGON);
 const logInLimiter = createRateLimiter({ max: 10, windowMs: 60_000 });
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 /** Creates an account. Open sign-up can be switched off; an invite link always allows it. */
 export async function signUp(deps: AppDeps, input: SignUpInput): Promise<User> {
   if (!deps.env.SIFT_ALLOW_SIGNUP) {
     const invite = input.inviteToken ? await findValidInvite(deps, input.inviteToken) : undefined;
-    const isFirst = !(await deps.db.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
+    const isFirst = !(await hasAnyUser(deps.db));
     if (!invite && !isFirst) throw new AppError('FORBIDDEN', 'sign-up is by invitation only on this instance');
   }
   if (await findUserByEmail(deps.db, input.email)) throw new AppError('CONFLICT', 'an account with this email already exists');
@@ -48,7 +44,7 @@ export async function logIn(deps: AppDeps, input: LogInInput, clientKey: string)
 
 /** A fresh random session token (returned once, for the cookie) whose hash is stored. */
 export async function createSession(deps: AppDeps, userId: number): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString('base64url');
+  const token = createToken(32);
   const expiresAt = new Date(deps.now().getTime() + deps.env.SIFT_SESSION_DAYS * 86_400_000);
   await insertSession(deps.db, { idHash: hashToken(token), userId, expiresAt });
   return { token, expiresAt };

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { sql } from 'kysely';
+import { pingDatabase } from '#db/health.ts';
 import type { AppDeps } from '../deps.ts';
 import { getTensorBackendStatus } from '#trainer/ml/backend.ts';
 import type { TrainerStatus } from '../trainer-process.ts';
@@ -14,10 +14,7 @@ export function healthRoutes(deps: AppDeps, info: HealthInfo): Router {
   const routes = Router();
   routes.get('/healthz', async (_req, res) => {
     const [database, queue] = await Promise.all([
-      sql`SELECT 1`.execute(deps.db).then(
-        () => ({ ok: true as const }),
-        (error: Error) => ({ ok: false as const, error: error.message }),
-      ),
+      pingDatabase(deps.db),
       deps.jobs.ping().then((ok) => (ok ? { ok } : { ok, error: 'queue backend did not answer' })),
     ]);
     const tensor = getTensorBackendStatus();

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { findInviteByTokenHash, insertInvite, listPendingInvites, markInviteAccepted, type Invite } from '#db/invites.ts';
 import { findMemberRole, listMembers, upsertMember } from '#db/projects.ts';
 import type { User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
-import { hashToken } from '../auth/auth.service.ts';
+import { createToken, hashToken } from '../auth/tokens.ts';
 import type { ProjectAccess } from './projects.service.ts';
 import type { InviteInput } from './projects.schema.ts';
 import { assertRole } from './roles.ts';
@@ -19,7 +18,7 @@ export async function createInvite(
   input: InviteInput,
 ): Promise<{ token: string; path: string; expiresAt: Date }> {
   assertRole(access.role, 'owner', 'invite members');
-  const token = randomBytes(24).toString('base64url');
+  const token = createToken(24);
   const expiresAt = new Date(deps.now().getTime() + INVITE_DAYS * 86_400_000);
   await insertInvite(deps.db, { projectId: access.project.id, email: input.email, role: input.role, tokenHash: hashToken(token), createdBy: user.id, expiresAt });
   return { token, path: `/invite/${token}`, expiresAt };

@@ -1,4 +1,5 @@
 import { Link, isRouteErrorResponse, useRouteError } from '@remix-run/react';
+import { sentence } from '../utils/format.ts';
 
 const titles: Record<number, string> = {
   400: 'That request was not valid',
@@ -13,7 +14,7 @@ const titles: Record<number, string> = {
 export function RouteError() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const detail = isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : null;
+  const detail = isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? sentence(error.data) : null;
   const title = titles[status] ?? 'Something went wrong';
   return (
     <section className="panel error-panel" role="alert">
