@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire.ts';
 
 const [dataDir, portArg] = process.argv.slice(2);
 if (!dataDir || !process.send) {
@@ -17,15 +17,15 @@ if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
 
 const db = await PGlite.create(dataDir, { extensions: { vector } });
 await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
-// pglite-socket shares one backend between connections and ignores per-connection startup options,
+// One backend serves every connection and per-connection startup options are not applied,
 // so BullMQ's schema has to be on the instance-wide search path.
 await db.exec('CREATE SCHEMA IF NOT EXISTS bullmq; SET search_path TO bullmq, public');
-const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: Number(portArg ?? 0), maxConnections: 100 });
-await server.start();
-process.send({ type: 'ready', address: server.getServerConn() });
+const server = new PgliteWireServer(db);
+const address = await server.listen(Number(portArg ?? 0));
+process.send({ type: 'ready', address });
 
 async function shutdown(): Promise<void> {
-  await server.stop();
+  await server.close();
   await db.close();
   process.exit(0);
 }

@@ -34,7 +34,9 @@ export function AppHeader({ user }: Props) {
             </>
           ) : (
             <>
-              <Link to="/login">Log in</Link>
+              <Link to="/login" className="button button--quiet">
+                Log in
+              </Link>
               <Link to="/signup" className="button button--quiet">
                 Sign up
               </Link>

@@ -1,6 +1,6 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useId, useRef } from 'react';
-import type { action as membersAction } from '../routes/projects.$projectId.members.tsx';
+import type { InviteResult } from '../utils/invite.ts';
 import { invitableRoles } from '../utils/roles.ts';
 import { CopyButton } from './copy-button.tsx';
 import { FormError, FormField } from './form-field.tsx';
@@ -8,7 +8,7 @@ import { FormError, FormField } from './form-field.tsx';
 /** The owner's invite form; on success shows the one-time invite link with a copy button. */
 export function InviteForm() {
   const id = useId();
-  const fetcher = useFetcher<typeof membersAction>();
+  const fetcher = useFetcher<InviteResult>();
   const formRef = useRef<HTMLFormElement>(null);
   const result = fetcher.data;
   const invite = result?.ok ? result.invite : null;

@@ -13,10 +13,12 @@ interface Props {
   status: RoomStatus;
   meId: number | undefined;
   currentSampleId: number | null;
+  /** Why the live counts couldn't refresh, if they couldn't. */
+  statsError: string | null;
 }
 
 /** Live counts, who else is labeling, and a reminder of the keys. */
-export function LabelingSidebar({ resolvedCount, sampleCount, myCount, presence, status, meId, currentSampleId }: Props) {
+export function LabelingSidebar({ resolvedCount, sampleCount, myCount, presence, status, meId, currentSampleId, statsError }: Props) {
   return (
     <aside className="labeling__side">
       <section className="panel" aria-labelledby="counts-heading">
@@ -28,6 +30,7 @@ export function LabelingSidebar({ resolvedCount, sampleCount, myCount, presence,
         <p className="stat">
           By you: <strong data-testid="my-count">{myCount}</strong>
         </p>
+        {statsError ? <p className="warning-text small">Counts may be out of date: {statsError}</p> : null}
       </section>
       <section className="panel" aria-labelledby="here-heading">
         <h2 id="here-heading">Who else is here</h2>

@@ -30,11 +30,13 @@ export function PresenceList({ presence, status, meId, currentSampleId }: Props)
             <span className="avatar" aria-hidden="true">
               {entry.name.slice(0, 1).toUpperCase()}
             </span>
-            <span className="presence__name">
-              {entry.name}
-              {entry.userId === meId ? ' (you)' : ''}
+            <span className="presence__who">
+              <span className="presence__name">
+                {entry.name}
+                {entry.userId === meId ? ' (you)' : ''}
+              </span>
+              <span className="presence__focus">{describeFocus(entry, currentSampleId)}</span>
             </span>
-            <span className="presence__focus">{describeFocus(entry, currentSampleId)}</span>
           </li>
         ))}
         {sorted.length === 0 ? <li className="muted">Nobody else yet</li> : null}

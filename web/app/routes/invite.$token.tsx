@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Invitation · Sift' }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const token = params.token ?? '';
   const invite = await loadOrThrow(request, () => context.caller.projects.inviteInfo({ token }));
-  return { token, invite, signedInAs: context.user?.email ?? null };
+  return { token, invite, signedInAs: context.user?.email.toLowerCase() ?? null };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -40,13 +40,18 @@ export default function InvitePage() {
         <p className="callout callout--warning">
           This invite {invite.status === 'expired' ? 'has expired' : 'was already used'}. Ask the project's owner for a new link.
         </p>
+      ) : signedInAs && signedInAs !== invite.email.toLowerCase() ? (
+        <Form method="post" action="/logout" className="stack">
+          <p className="callout callout--warning">
+            You're signed in as {signedInAs}, but only {invite.email} can accept this invite.
+          </p>
+          <input type="hidden" name="redirectTo" value={`/login?redirectTo=${encodeURIComponent(here)}`} />
+          <button type="submit" className="button">
+            Log out and sign in as {invite.email}
+          </button>
+        </Form>
       ) : signedInAs ? (
         <Form method="post" className="stack">
-          {signedInAs !== invite.email ? (
-            <p className="callout callout--warning">
-              You're signed in as {signedInAs}. Only {invite.email} can accept this invite.
-            </p>
-          ) : null}
           <FormError message={result?.formError} />
           <button type="submit" className="button button--primary" disabled={submitting}>
             {submitting ? 'Joining…' : 'Accept invite'}

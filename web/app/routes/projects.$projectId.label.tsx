@@ -1,14 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
 import { useCallback, useEffect } from 'react';
 import { LabelPad } from '../components/label-pad.tsx';
 import { LabelingSidebar } from '../components/labeling-sidebar.tsx';
+import { QueueEnd } from '../components/queue-end.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { SampleCard } from '../components/sample-card.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
 import { sentence } from '../utils/format.ts';
 import type { LabelingCommand } from '../utils/labeling-keys.ts';
-import { parseProjectId, useProject } from '../utils/project.ts';
+import { parseProjectId } from '../utils/params.ts';
+import { useProject } from '../utils/project.ts';
 import { requireUser } from '../utils/session.server.ts';
 import { useLabelingKeys } from '../utils/use-labeling-keys.ts';
 import { useLabelingSession } from '../utils/use-labeling-session.ts';
@@ -70,48 +72,27 @@ export default function LabelingPage() {
             </p>
           ) : null}
         </div>
-        {sample ? (
+        {view.kind === 'sample' ? (
           <>
-            <SampleCard sample={sample} busy={session.busy} />
+            <SampleCard sample={view.sample} busy={session.busy} />
             <LabelPad
               labels={labels}
-              currentLabelId={sample.myLabelId}
+              currentLabelId={view.sample.myLabelId}
               busy={session.busy}
               onLabel={(id) => void session.applyLabel(id)}
               onSkip={() => void session.skip()}
               onUndo={() => void session.undo()}
             />
           </>
-        ) : view.kind === 'stalled' ? (
-          <section className="panel empty">
-            <h2>Your label was saved</h2>
-            <p>The next sample didn't load.</p>
-            <button type="button" className="button button--primary" onClick={() => void session.reload()} disabled={session.busy}>
-              Load the next sample
-            </button>
-          </section>
         ) : (
-          <section className="panel empty" data-testid="all-done">
-            <h2>All done</h2>
-            <p>
-              {session.skippedCount > 0
-                ? `Nothing left to label except the ${session.skippedCount} sample${session.skippedCount === 1 ? '' : 's'} you skipped.`
-                : 'There are no unlabeled samples left for you in this project.'}
-            </p>
-            <div className="actions">
-              <Link to={`/projects/${project.id}`} className="button button--primary">
-                Back to the overview
-              </Link>
-              {session.skippedCount > 0 ? (
-                <button type="button" className="button" onClick={() => void session.reload({ includeSkipped: true })} disabled={session.busy}>
-                  Label skipped samples
-                </button>
-              ) : null}
-              <button type="button" className="button button--quiet" onClick={() => void session.undo()} disabled={session.busy}>
-                Undo last label
-              </button>
-            </div>
-          </section>
+          <QueueEnd
+            kind={view.kind}
+            projectId={project.id}
+            skippedCount={session.skippedCount}
+            busy={session.busy}
+            onReload={(options) => void session.reload(options)}
+            onUndo={() => void session.undo()}
+          />
         )}
       </div>
       <LabelingSidebar
@@ -122,6 +103,7 @@ export default function LabelingPage() {
         status={room.status}
         meId={me?.id}
         currentSampleId={sample?.id ?? null}
+        statsError={live.error}
       />
     </div>
   );

@@ -5,7 +5,9 @@ import { RelativeTime } from '../components/relative-time.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { formErrorsOf, loadOrThrow } from '../utils/errors.server.ts';
 import { readText } from '../utils/form.ts';
-import { parseProjectId, useProject } from '../utils/project.ts';
+import type { InviteResult } from '../utils/invite.ts';
+import { parseProjectId } from '../utils/params.ts';
+import { useProject } from '../utils/project.ts';
 import { invitableRoles } from '../utils/roles.ts';
 import { requireUser } from '../utils/session.server.ts';
 
@@ -25,9 +27,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const role = invitableRoles.find((r) => r === readText(form, 'role')) ?? 'annotator';
   try {
     const invite = await context.caller.projects.invite({ projectId, email, role });
-    return { ok: true as const, invite: { path: invite.path, email: email.trim().toLowerCase(), role } };
+    return data<InviteResult>({ ok: true, invite: { path: invite.path, email: email.trim().toLowerCase(), role } });
   } catch (error) {
-    return data({ ok: false as const, ...formErrorsOf(error) }, { status: 400 });
+    return data<InviteResult>({ ok: false, ...formErrorsOf(error) }, { status: 400 });
   }
 }
 

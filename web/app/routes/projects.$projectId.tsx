@@ -3,7 +3,7 @@ import { Outlet, useLoaderData } from '@remix-run/react';
 import { ProjectNav } from '../components/project-nav.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
-import { parseProjectId } from '../utils/project.ts';
+import { parseProjectId } from '../utils/params.ts';
 import { hasRole } from '../utils/roles.ts';
 import { requireUser } from '../utils/session.server.ts';
 

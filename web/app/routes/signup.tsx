@@ -36,6 +36,8 @@ export default function SignUpPage() {
   const { token, invite, inviteError } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === 'submitting';
+  // An invite can only be accepted by the address it was sent to, so don't offer another.
+  const lockedEmail = invite?.status === 'open' ? invite.email : null;
   const loginHref = token ? `/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}` : '/login';
   return (
     <section className="auth-card panel">
@@ -56,9 +58,10 @@ export default function SignUpPage() {
           type="email"
           autoComplete="email"
           required
-          defaultValue={result?.values.email ?? invite?.email}
+          defaultValue={lockedEmail ?? result?.values.email}
+          readOnly={Boolean(lockedEmail)}
           errors={result?.fieldErrors.email}
-          hint={invite ? 'Use the address the invite was sent to.' : undefined}
+          hint={lockedEmail ? 'The invite is for this address.' : undefined}
         />
         <FormField
           label="Password"
