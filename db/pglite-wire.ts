@@ -51,7 +51,7 @@ export class PgliteWireServer {
     let unit: Buffer[] = [];
     let chain = Promise.resolve();
     const run = (bytes: Buffer, endsExchange: boolean) => {
-      chain = chain.then(() => this.runUnit(id, socket, bytes, endsExchange)).catch(() => socket.destroy());
+      chain = chain.then(() => this.runUnit(id, socket, bytes, endsExchange)).catch(() => void socket.destroy());
     };
 
     socket.on('data', (chunk) => {

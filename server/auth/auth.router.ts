@@ -1,12 +1,14 @@
 import { router, publicProcedure, authedProcedure } from '../trpc.ts';
 import { LogInInput, SignUpInput } from './auth.schema.ts';
 import { createSession, endSession, logIn, signUp } from './auth.service.ts';
-import { acceptInvite } from '../projects/members.service.ts';
+import { acceptInvite, checkInviteFor } from '../projects/members.service.ts';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.user ?? null),
 
   signUp: publicProcedure.input(SignUpInput).mutation(async ({ ctx, input }) => {
+    // An invite that cannot be accepted fails the sign-up before any account exists.
+    if (input.inviteToken) await checkInviteFor(ctx.deps, input.inviteToken, input.email);
     const user = await signUp(ctx.deps, input);
     const session = await createSession(ctx.deps, user.id);
     ctx.cookies.setSession(session.token, session.expiresAt);

@@ -43,13 +43,19 @@ export async function describeInvite(deps: AppDeps, token: string) {
   } as const;
 }
 
-/** Joins the invited project. The signed-in user's email must match the invite. */
-export async function acceptInvite(deps: AppDeps, user: User, token: string): Promise<{ projectId: number }> {
+/** The open invite for `token` if `email` may accept it; throws NOT_FOUND or FORBIDDEN otherwise. */
+export async function checkInviteFor(deps: AppDeps, token: string, email: string): Promise<Invite> {
   const invite = await findValidInvite(deps, token);
   if (!invite) throw new AppError('NOT_FOUND', 'this invite link is not valid, was already used, or has expired');
-  if (invite.email.toLowerCase() !== user.email.toLowerCase()) {
+  if (invite.email.toLowerCase() !== email.toLowerCase()) {
     throw new AppError('FORBIDDEN', `this invite is for ${invite.email}; sign in with that account to accept it`);
   }
+  return invite;
+}
+
+/** Joins the invited project. The signed-in user's email must match the invite. */
+export async function acceptInvite(deps: AppDeps, user: User, token: string): Promise<{ projectId: number }> {
+  const invite = await checkInviteFor(deps, token, user.email);
   const existing = await findMemberRole(deps.db, invite.projectId, user.id);
   await deps.db.transaction().execute(async (trx) => {
     if (existing !== 'owner') await upsertMember(trx, { projectId: invite.projectId, userId: user.id, role: invite.role });

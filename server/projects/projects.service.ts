@@ -43,10 +43,13 @@ export interface ProjectOverview extends ProjectAccess {
   labels: Label[];
   stats: ProjectStats;
   members: Awaited<ReturnType<typeof listMembers>>;
+  /** What an import may hold on this instance, for the import page's hint. */
+  importLimits: { maxUploadMb: number; maxRows: number };
 }
 
 export async function getProjectOverview(deps: AppDeps, access: ProjectAccess): Promise<ProjectOverview> {
   const id = access.project.id;
   const [labels, stats, members] = await Promise.all([listLabels(deps.db, id), getProjectStats(deps.db, id), listMembers(deps.db, id)]);
-  return { ...access, labels, stats, members };
+  const importLimits = { maxUploadMb: deps.env.SIFT_MAX_UPLOAD_MB, maxRows: deps.env.SIFT_MAX_IMPORT_ROWS };
+  return { ...access, labels, stats, members, importLimits };
 }

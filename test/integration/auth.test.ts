@@ -110,3 +110,23 @@ describe.each(databaseBackends())('auth and permissions on %s', (backend) => {
     expect((await owner.caller.projects.stats({ projectId: project.id })).resolvedCount).toBe(0);
   });
 });
+
+describe('sign-up through an invite', () => {
+  it('fails before creating an account when the invite is for another email', async () => {
+    const env = await createTestDeps(databaseBackends()[0]!);
+    try {
+      const owner = await signUpCaller(env.deps);
+      const project = await owner.caller.projects.create({ name: 'P', dataType: 'text', labels: [{ name: 'a' }, { name: 'b' }] });
+      const invite = await owner.caller.projects.invite({ projectId: project.id, email: 'invited@example.test', role: 'annotator' });
+      const anonymous = createCaller(createContextInner({ deps: env.deps }));
+      const wrong = buildUser({ email: 'someone-else@example.test' });
+      await expect(anonymous.auth.signUp({ ...wrong, inviteToken: invite.token })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      const created = await env.deps.db.selectFrom('app_user').select('id').where('email', '=', wrong.email).execute();
+      expect(created).toEqual([]);
+      const right = await anonymous.auth.signUp({ ...buildUser({ email: 'invited@example.test' }), inviteToken: invite.token });
+      expect(right.joinedProjectId).toBe(project.id);
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { formatBytes, pluralize } from '../utils/format.ts';
 import { useImportUpload } from '../utils/use-import-upload.ts';
-import { ImportStatus } from './import-status.tsx';
+import { ImportStatus, type ImportLimits } from './import-status.tsx';
 
 /** Image import: several image files and/or zips in one upload. */
-export function ImageImport({ projectId }: { projectId: number }) {
+export function ImageImport({ projectId, limits }: { projectId: number; limits: ImportLimits }) {
   const id = useId();
   const [files, setFiles] = useState<File[]>([]);
   const upload = useImportUpload(projectId);
@@ -35,7 +35,7 @@ export function ImageImport({ projectId }: { projectId: number }) {
           }}
         />
         <p className="field__hint">
-          PNG, JPEG, GIF or WebP, up to 10 MiB each; zips are unpacked. Up to 10,000 images and 50 MiB per upload by default; duplicate images are skipped.
+          PNG, JPEG, GIF or WebP, up to 10 MiB each; zips are unpacked. Up to 10,000 images and {limits.maxUploadMb} MiB per upload; duplicate images are skipped.
         </p>
       </div>
       {files.length > 0 ? (

@@ -35,3 +35,9 @@ export function ImportStatus({ state, projectId }: { state: ImportState; project
     </div>
   );
 }
+
+/** The instance's import limits, as the project loader reports them. */
+export interface ImportLimits {
+  maxUploadMb: number;
+  maxRows: number;
+}

@@ -3,7 +3,7 @@ import { describeError } from '../utils/errors.ts';
 import { formatBytes, sentence } from '../utils/format.ts';
 import { previewTextFile, type TextPreview } from '../utils/upload.client.ts';
 import { useImportUpload } from '../utils/use-import-upload.ts';
-import { ImportStatus } from './import-status.tsx';
+import { ImportStatus, type ImportLimits } from './import-status.tsx';
 import { PreviewTable } from './preview-table.tsx';
 
 /** The column a file's text most likely lives in: `text` when there is one. */
@@ -12,7 +12,7 @@ function defaultColumn(columns: string[]): string {
 }
 
 /** CSV/JSONL import: pick a file, check its preview, choose the text column, import. */
-export function TextImport({ projectId }: { projectId: number }) {
+export function TextImport({ projectId, limits }: { projectId: number; limits: ImportLimits }) {
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<TextPreview | null>(null);
@@ -51,7 +51,7 @@ export function TextImport({ projectId }: { projectId: number }) {
         <label htmlFor={`${id}-file`}>CSV or JSONL file</label>
         <input id={`${id}-file`} type="file" name="file" accept=".csv,.tsv,.jsonl,.ndjson,.json,text/csv,application/json" onChange={(e) => void chooseFile(e)} disabled={upload.busy} />
         <p className="field__hint">
-          CSV with a header row, or JSON Lines (one object per line). Up to 50 MiB and 100,000 rows per file by default; duplicate texts are skipped.
+          CSV with a header row, or JSON Lines (one object per line). Up to {limits.maxUploadMb} MiB and {limits.maxRows.toLocaleString('en')} rows per file; duplicate texts are skipped.
         </p>
       </div>
       {file && !preview && !previewError ? <p className="muted">Reading {file.name}…</p> : null}

@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Import · Sift' }];
 
 // No loader of its own: the project layout's loader signs the user in and loads the project.
 export default function ImportPage() {
-  const { project, role } = useProject();
+  const { project, role, importLimits } = useProject();
   if (!hasRole(role, 'lead')) {
     return (
       <section className="panel error-panel" role="alert">
@@ -25,7 +25,11 @@ export default function ImportPage() {
   return (
     <section className="panel narrow-wide" aria-labelledby="import-heading">
       <h2 id="import-heading">Import {project.dataType === 'image' ? 'images' : 'text'}</h2>
-      {project.dataType === 'image' ? <ImageImport projectId={project.id} /> : <TextImport projectId={project.id} />}
+      {project.dataType === 'image' ? (
+        <ImageImport projectId={project.id} limits={importLimits} />
+      ) : (
+        <TextImport projectId={project.id} limits={importLimits} />
+      )}
     </section>
   );
 }
