@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const env = loadTrainerEnv();
   const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: 'unused', poolSize: 5 });
   await migrateToLatest(handle.db);
-  const tensor = await initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[trainer] tensor ${line}`) });
+  const tensor = await initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[trainer] ${line}`) });
   const jobs = createJobSystem({ redisUrl: env.REDIS_URL, databaseUrl: handle.connectionString, embedded: env.SIFT_EMBEDDED, prefix: env.SIFT_QUEUE_PREFIX });
   const bus = await createEventBus({
     redisUrl: env.REDIS_URL,

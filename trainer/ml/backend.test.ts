@@ -133,7 +133,7 @@ describe.skipIf(hasGpu)('initTensorBackend with the real loaders on a machine wi
     const reasons = Object.fromEntries(status.tried.map((t) => [t.backend, t.reason]));
     expect(Object.keys(reasons)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']);
     expect(reasons['tensorflow-gpu']).toMatch(/not installed|no NVIDIA GPU/);
-    expect(reasons.webgpu).toMatch(/no WebGPU adapter|not installed/);
+    expect(reasons.webgpu).toMatch(/no WebGPU adapter|not installed|no Vulkan loader/);
     expect(reasons.tensorflow).toMatch(/not installed/);
 
     const a = fillMatrix(37, 64, 1);
@@ -148,7 +148,7 @@ describe.skipIf(hasGpu)('initTensorBackend with the real loaders on a machine wi
 
   it('reports the real reason when the requested webgpu backend is unavailable', async () => {
     await expect(initTensorBackend({ override: 'webgpu', log: quiet })).rejects.toThrow(
-      /SIFT_TF_BACKEND=webgpu could not be initialised \(webgpu: (no WebGPU adapter|.*not installed)/,
+      /SIFT_TF_BACKEND=webgpu could not be initialised \(webgpu: (no WebGPU adapter|no Vulkan loader|.*not installed)/,
     );
   });
 

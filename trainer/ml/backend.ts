@@ -173,8 +173,26 @@ interface DawnModule {
   globals: object;
 }
 
+/**
+ * Dawn reaches the GPU through Vulkan on Linux. Without the loader library it can only print a
+ * warning and find no adapter, so look for it first and say what is missing.
+ */
+function hasVulkanLoader(): boolean {
+  if (process.platform !== 'linux') return true;
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib64',
+  ];
+  return dirs.some((dir) => existsSync(path.join(dir, 'libvulkan.so.1')));
+}
+
 async function loadWebgpu(): Promise<LoadOutcome> {
   requireInstalled('@tensorflow/tfjs-backend-webgpu');
+  requireInstalled('webgpu');
+  if (!hasVulkanLoader()) return { ok: false, reason: 'no Vulkan loader (libvulkan.so.1; Debian package libvulkan1) for Dawn' };
   const dawn = (await importOptional('webgpu')) as DawnModule;
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
