@@ -52,3 +52,81 @@ export async function findNearestSamples(
     .execute();
   return rows.map((r) => ({ sampleId: r.sample_id, distance: Number(r.distance) }));
 }
+
+/** pgvector text → Float32Array. */
+export function fromVector(text: string): Float32Array {
+  return Float32Array.from(pgvector.fromSql(text) as number[]);
+}
+
+/** A sample that still needs an embedding from `encoder`. */
+export interface PendingSample {
+  id: number;
+  contentHash: string;
+  text: string | null;
+  hasImage: boolean;
+}
+
+/** Up to `limit` samples of the project with no embedding from `encoder` yet, oldest first. */
+export async function findSamplesMissingEmbedding(db: Db, projectId: number, encoder: string, limit: number): Promise<PendingSample[]> {
+  const rows = await db
+    .selectFrom('sample')
+    .select(['sample.id', 'sample.content_hash', 'sample.text', 'sample.image_name'])
+    .where('sample.project_id', '=', projectId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'sample.id').where('embedding.encoder', '=', encoder),
+        ),
+      ),
+    )
+    .orderBy('sample.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, text: r.text, hasImage: r.image_name !== null }));
+}
+
+/** How far the project's embedding has got. */
+export async function countEmbedded(db: Db, projectId: number, encoder: string): Promise<{ total: number; embedded: number }> {
+  const [total, embedded] = await Promise.all([
+    db.selectFrom('sample').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('embedding')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .where('encoder', '=', encoder)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { total: Number(total.n), embedded: Number(embedded.n) };
+}
+
+/** Cached vectors for these content hashes (any project), by hash. */
+export async function findCachedEmbeddings(db: Db, encoder: string, hashes: string[]): Promise<Map<string, Float32Array>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('embedding_cache')
+    .select(['content_hash', 'vector'])
+    .where('encoder', '=', encoder)
+    .where('content_hash', 'in', hashes)
+    .execute();
+  return new Map(rows.map((r) => [r.content_hash, fromVector(r.vector)]));
+}
+
+export async function insertCachedEmbeddings(db: Db, encoder: string, rows: { contentHash: string; vector: ArrayLike<number> }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('embedding_cache')
+    .values(rows.map((r) => ({ content_hash: r.contentHash, encoder, vector: toVector(r.vector) })))
+    .onConflict((oc) => oc.columns(['content_hash', 'encoder']).doNothing())
+    .execute();
+}
+
+/** Every embedding of the project from `encoder`, by sample id. */
+export async function loadProjectEmbeddings(db: Db, projectId: number, encoder: string): Promise<Map<number, Float32Array>> {
+  const rows = await db
+    .selectFrom('embedding')
+    .select(['sample_id', 'vector'])
+    .where('project_id', '=', projectId)
+    .where('encoder', '=', encoder)
+    .execute();
+  return new Map(rows.map((r) => [r.sample_id, fromVector(r.vector)]));
+}

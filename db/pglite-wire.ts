@@ -1,6 +1,34 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
+/**
+ * LISTEN/UNLISTEN statements in a unit's Query ('Q') and Parse ('P') messages, so notifications
+ * can be routed to the connections that asked for them.
+ */
+function trackListens(unit: Buffer): { listen: boolean; channel: string }[] {
+  const found: { listen: boolean; channel: string }[] = [];
+  let offset = 0;
+  while (offset + 5 <= unit.length) {
+    const type = unit[offset]!;
+    const length = 1 + unit.readInt32BE(offset + 1);
+    if (type === 0x51 /* Q */ || type === 0x50 /* P */) {
+      let start = offset + 5;
+      if (type === 0x50) start = unit.indexOf(0, start) + 1; // skip the statement name
+      const sql = unit
+        .subarray(start, unit.indexOf(0, start))
+        .toString('utf8')
+        .replace(/--[^\n]*/g, ' ')
+        .replace(/\/\*[\s\S]*?\*\//g, ' ');
+      for (const match of sql.matchAll(/(?:^|;)\s*(UN)?LISTEN\s+(\*|"((?:[^"]|"")+)"|[A-Za-z_][\w$]*)/gi)) {
+        const channel = match[3] !== undefined ? match[3].replace(/""/g, '"') : match[2] === '*' ? '*' : match[2]!.toLowerCase();
+        found.push({ listen: !match[1], channel });
+      }
+    }
+    offset += length;
+  }
+  return found;
+}
+
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
@@ -21,6 +49,8 @@ export class PgliteWireServer {
   private owner: number | undefined;
   private waiters: (() => void)[] = [];
   private readonly sockets = new Set<Socket>();
+  /** LISTEN channels per connection: one backend hears them all, this server routes them. */
+  private readonly listeners = new Map<number, { socket: Socket; channels: Set<string> }>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -45,6 +75,7 @@ export class PgliteWireServer {
   private accept(socket: Socket): void {
     const id = this.nextId++;
     this.sockets.add(socket);
+    this.listeners.set(id, { socket, channels: new Set() });
     socket.setNoDelay(true);
     let buffer = Buffer.alloc(0);
     let started = false;
@@ -95,6 +126,7 @@ export class PgliteWireServer {
     });
     const finish = () => {
       this.sockets.delete(socket);
+      this.listeners.delete(id);
       chain = chain.then(() => this.abandon(id));
     };
     socket.once('close', finish);
@@ -104,15 +136,56 @@ export class PgliteWireServer {
   private async runUnit(id: number, socket: Socket, bytes: Buffer, endsExchange: boolean): Promise<void> {
     await this.acquire(id);
     try {
-      await this.db.execProtocolRawStream(new Uint8Array(bytes), {
-        onRawData: (data) => {
-          if (!socket.destroyed) socket.write(Buffer.from(data));
-        },
-      });
+      const changes = trackListens(bytes);
+      const output: Buffer[] = [];
+      await this.db.execProtocolRawStream(new Uint8Array(bytes), { onRawData: (data) => void output.push(Buffer.from(data)) });
+      const channels = this.listeners.get(id)?.channels;
+      for (const change of changes) {
+        if (change.channel === '*') channels?.clear();
+        else if (change.listen) channels?.add(change.channel);
+        else channels?.delete(change.channel);
+      }
+      if (changes.some((c) => !c.listen)) await this.relisten();
+      const own = this.routeNotifications(Buffer.concat(output), id);
+      if (!socket.destroyed) socket.write(own);
     } finally {
       // Keep the backend while this connection is inside a transaction or a Parse…Sync exchange.
       this.release(id, !endsExchange || this.db.isInTransaction());
     }
+  }
+
+  /**
+   * The single backend queues a NotificationResponse ('A') on whichever connection's exchange
+   * committed the NOTIFY. Deliver each to every connection that LISTENs on its channel instead;
+   * returns the rest of the output for the connection that ran the exchange.
+   */
+  private routeNotifications(output: Buffer, origin: number): Buffer {
+    const kept: Buffer[] = [];
+    let offset = 0;
+    while (offset + 5 <= output.length) {
+      const length = 1 + output.readInt32BE(offset + 1);
+      const message = output.subarray(offset, offset + length);
+      offset += length;
+      if (message[0] !== 0x41 /* 'A' */) {
+        kept.push(message);
+        continue;
+      }
+      const end = message.indexOf(0, 9);
+      const channel = message.subarray(9, end).toString('utf8');
+      for (const [id, listener] of this.listeners) {
+        if (!listener.channels.has(channel)) continue;
+        if (id === origin) kept.push(message);
+        else if (!listener.socket.destroyed) listener.socket.write(message);
+      }
+    }
+    if (offset < output.length) kept.push(output.subarray(offset));
+    return Buffer.concat(kept);
+  }
+
+  /** An UNLISTEN from one connection silences the shared backend: re-arm what others still need. */
+  private async relisten(): Promise<void> {
+    const wanted = new Set([...this.listeners.values()].flatMap((l) => [...l.channels]));
+    for (const channel of wanted) await this.db.exec(`LISTEN "${channel.replace(/"/g, '""')}"`);
   }
 
   /** A connection went away while holding the backend: roll its transaction back and let others in. */

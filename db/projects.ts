@@ -102,3 +102,7 @@ export async function upsertMember(db: Db, input: { projectId: number; userId: n
     .onConflict((oc) => oc.columns(['project_id', 'user_id']).doUpdateSet({ role: input.role }))
     .execute();
 }
+
+export async function updateProjectSettings(db: Db, projectId: number, settings: Record<string, unknown>): Promise<void> {
+  await db.updateTable('project').set({ settings: JSON.stringify(settings) }).where('id', '=', projectId).execute();
+}

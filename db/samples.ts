@@ -129,7 +129,7 @@ export async function findSampleImage(
 
 /**
  * The next sample for a user: one nobody has resolved and this user has not annotated,
- * excluding the ones they skipped this session; oldest first.
+ * excluding the ones they skipped this session, in queue order.
  */
 export async function findNextSample(
   db: Db,
@@ -153,7 +153,13 @@ export async function findNextSample(
       ),
     );
   if (input.excludeIds.length > 0) query = query.where('sample.id', 'not in', input.excludeIds);
-  const row = await query.orderBy('sample.id').limit(1).executeTakeFirst();
+  // The queue's rank first (active learning); samples not ranked yet (new imports) after, oldest first.
+  const row = await query
+    .leftJoin('sample_score', 'sample_score.sample_id', 'sample.id')
+    .orderBy('sample_score.rank', (ob) => ob.asc().nullsLast())
+    .orderBy('sample.id')
+    .limit(1)
+    .executeTakeFirst();
   return row ? sampleRowToSample(row) : undefined;
 }
 
@@ -164,4 +170,17 @@ export async function countSamples(db: Db, projectId: number): Promise<number> {
     .where('project_id', '=', projectId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Image bytes of several samples of a project, by sample id. */
+export async function findSampleImages(db: Db, projectId: number, sampleIds: number[]): Promise<Map<number, Buffer>> {
+  if (sampleIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sample_image')
+    .innerJoin('sample', 'sample.id', 'sample_image.sample_id')
+    .select(['sample_image.sample_id', 'sample_image.data'])
+    .where('sample.project_id', '=', projectId)
+    .where('sample_image.sample_id', 'in', sampleIds)
+    .execute();
+  return new Map(rows.map((r) => [r.sample_id, r.data]));
 }

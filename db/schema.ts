@@ -131,6 +131,35 @@ export interface ModelVersionTable {
   weights: Buffer | null;
   created_at: Timestamp;
   promoted_at: Timestamp | null;
+  label_count: Generated<number>;
+  backend: string | null;
+  train_ms: number | null;
+  triggered_at: Timestamp | null;
+  label_to_live_ms: number | null;
+  promotion: Json | null;
+}
+export interface EmbeddingCacheTable {
+  content_hash: string;
+  encoder: string;
+  vector: string;
+  created_at: Timestamp;
+}
+export interface OofPredictionTable {
+  model_version_id: number;
+  sample_id: number;
+  label_id: number;
+  proba: number[];
+}
+export interface SampleScoreTable {
+  sample_id: number;
+  project_id: number;
+  model_version_id: number | null;
+  strategy: string;
+  rank: number;
+  predicted_label_id: number | null;
+  confidence: number | null;
+  explanation: Json | null;
+  updated_at: Timestamp;
 }
 export interface ApiKeyTable {
   id: Generated<number>;
@@ -174,6 +203,9 @@ export interface Database {
   model_version: ModelVersionTable;
   api_key: ApiKeyTable;
   prediction: PredictionTable;
+  embedding_cache: EmbeddingCacheTable;
+  oof_prediction: OofPredictionTable;
+  sample_score: SampleScoreTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

@@ -2,11 +2,13 @@ import { router, createCallerFactory } from './trpc.ts';
 import { authRouter } from './auth/auth.router.ts';
 import { projectsRouter } from './projects/projects.router.ts';
 import { labelingRouter } from './labeling/labeling.router.ts';
+import { modelsRouter } from './learning/models.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
   projects: projectsRouter,
   labeling: labelingRouter,
+  models: modelsRouter,
 });
 export type AppRouter = typeof appRouter;
 

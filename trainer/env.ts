@@ -7,6 +7,7 @@ export const TrainerEnv = z.object({
   /** Set by the server when it forks the trainer over an embedded PGlite database. */
   SIFT_EMBEDDED: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i).default('sift'),
+  SIFT_IMAGE_MODEL_DIR: z.string().min(1).optional(),
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
 });
 export type TrainerEnv = z.infer<typeof TrainerEnv>;

@@ -9,6 +9,7 @@ import { createEventBus } from './jobs/events.ts';
 import { initTensorBackend } from './ml/backend.ts';
 import { loadTrainerEnv } from './env.ts';
 import { startTrainerWorkers } from './workers.ts';
+import { createEncoderPool } from './encoder-pool.ts';
 
 async function main(): Promise<void> {
   const env = loadTrainerEnv();
@@ -22,12 +23,16 @@ async function main(): Promise<void> {
     parentIpc: env.SIFT_EMBEDDED,
     prefix: env.SIFT_QUEUE_PREFIX,
   });
-  await startTrainerWorkers({ db: handle.db, jobs, bus });
+  const encoders = createEncoderPool({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
+  const imageModel = encoders.imageModelStatus();
+  if (!imageModel.ok) console.log(`[trainer] image projects cannot be embedded: ${imageModel.reason}`);
+  await startTrainerWorkers({ db: handle.db, jobs, bus, encoders, backend: () => tensor.backend });
   console.log(`[trainer] ready (queue: ${jobs.kind}, events: ${bus.kind}, tensor backend: ${tensor.backend})`);
   process.send?.({ type: 'ready', tensorBackend: tensor.backend });
 
   const stop = async () => {
     await jobs.close();
+    encoders.dispose();
     await bus.close();
     await handle.close();
     process.exit(0);

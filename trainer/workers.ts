@@ -1,22 +1,36 @@
 import type { Db } from '#db/client.ts';
 import type { JobSystem } from './jobs/queue.ts';
 import type { EventBus } from './jobs/events.ts';
+import type { EncoderPool } from './encoder-pool.ts';
 import { CLEANUP_QUEUE, type CleanupPayload } from './jobs/cleanup.job.ts';
 import { createCleanupProcessor } from './jobs/cleanup.processor.ts';
+import { EMBED_QUEUE } from './jobs/embed.job.ts';
+import { createEmbedProcessor } from './jobs/embed.processor.ts';
+import { TRAIN_QUEUE } from './jobs/train.job.ts';
+import { createTrainProcessor } from './jobs/train.processor.ts';
+import { SCORE_QUEUE } from './jobs/score.job.ts';
+import { createScoreProcessor } from './jobs/score.processor.ts';
 
 export interface TrainerDeps {
   db: Db;
   jobs: JobSystem;
   /** Where workers announce progress and results to browsers. */
   bus: EventBus;
+  encoders: EncoderPool;
+  /** The tensor backend in use, recorded on each model version. */
+  backend: () => string;
 }
 
 /**
  * Starts every trainer worker on the job system and schedules the periodic ones.
- * Called once by the trainer process (`trainer/index.ts`).
+ * Called once by the trainer process (`trainer/index.ts`). Compute-heavy queues run one job at a
+ * time: the process has one tensor backend and the machine's cores are better spent on one fit.
  */
 export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db }), { concurrency: 1 });
+  deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1 });
+  deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: 120_000 });
+  deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   await deps.jobs
     .queue<CleanupPayload>(CLEANUP_QUEUE)
     .upsertJobScheduler('cleanup-hourly', { every: 3_600_000 }, { name: 'cleanup', data: { reason: 'schedule' }, opts: { removeOnComplete: 100, removeOnFail: 100 } });

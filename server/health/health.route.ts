@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { pingDatabase } from '#db/health.ts';
 import type { AppDeps } from '../deps.ts';
 import { getTensorBackendStatus } from '#trainer/ml/backend.ts';
+import { describeImageModel } from '#trainer/ml/encoders/image-encoder.ts';
 import type { TrainerStatus } from '../trainer-process.ts';
 
 export interface HealthInfo {
@@ -25,10 +26,20 @@ export function healthRoutes(deps: AppDeps, info: HealthInfo): Router {
       queue: { ...queue, backend: deps.jobs.kind },
       events: { backend: deps.bus.kind },
       trainer: info.trainer(),
+      encoders: {
+        text: { ok: true, name: 'use-lite-512' },
+        image: imageModelHealth(deps.env.SIFT_IMAGE_MODEL_DIR),
+      },
       tensor: tensor
         ? { ok: true, backend: tensor.backend, gpu: tensor.gpu, detail: tensor.detail ?? null, tried: tensor.tried }
         : { ok: false, backend: null, error: 'tensor backend not initialised yet' },
     });
   });
   return routes;
+}
+
+/** Image projects need SIFT_IMAGE_MODEL_DIR; say plainly when it is missing (the server still runs). */
+function imageModelHealth(dir: string | undefined) {
+  const status = describeImageModel(dir);
+  return status.ok ? { ok: true, name: 'mobilenet-v1-0.25-224', dir: status.dir } : { ok: false, name: 'mobilenet-v1-0.25-224', reason: status.reason };
 }

@@ -7,6 +7,7 @@ import { assertRole } from '../projects/roles.ts';
 import { defaultImportLimits, type ImportLimits, type SampleDraft } from './import.schema.ts';
 import { parseTextFile, previewTextFile } from './parse-text.ts';
 import { parseImageFiles } from './parse-images.ts';
+import { scheduleEmbedding } from '../learning/learning.service.ts';
 
 export interface UploadedFile {
   name: string;
@@ -59,6 +60,7 @@ export async function importSamples(
   await deps.bus
     .publish({ projectId, type: 'import.completed', data: { ...result, userId: user.id } })
     .catch((error: unknown) => console.error('[import] broadcast failed:', error instanceof Error ? error.message : error));
+  if (result.imported > 0) await scheduleEmbedding(deps, projectId);
   return result;
 }
 

@@ -1,11 +1,21 @@
 import { deleteLastAnnotation, findAnnotation, getProjectStats, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
 import { findLabel } from '#db/labels.ts';
 import { findNextSample, findSample, type Sample } from '#db/samples.ts';
+import { findQueueEntry } from '#db/queue.ts';
+import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import type { User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { AnnotateInput, NextSampleInput } from './labeling.schema.ts';
+import { scheduleTraining } from '../learning/learning.service.ts';
+
+/** Why the queue put this sample here, and (unless the project hides it) the model's guess. */
+export interface QueueReason {
+  reason: string;
+  strategy: string;
+  guess: { labelId: number; confidence: number } | null;
+}
 
 /** A sample as the labeling view shows it, with the user's own label if any. */
 export interface SampleView {
@@ -15,9 +25,19 @@ export interface SampleView {
   imageName: string | null;
   metadata: Record<string, unknown>;
   myLabelId: number | null;
+  why: QueueReason | null;
 }
 
-function toView(sample: Sample, myLabelId: number | null): SampleView {
+async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLabelId: number | null): Promise<SampleView> {
+  const entry = await findQueueEntry(deps.db, sample.id);
+  const showGuess = readProjectSettings(access.project.settings).showModelGuess;
+  const why: QueueReason | null = entry
+    ? {
+        reason: String(entry.explanation?.reason ?? entry.strategy),
+        strategy: entry.strategy,
+        guess: showGuess && entry.predictedLabelId !== null && entry.confidence !== null ? { labelId: entry.predictedLabelId, confidence: entry.confidence } : null,
+      }
+    : null;
   return {
     id: sample.id,
     text: sample.text,
@@ -25,19 +45,20 @@ function toView(sample: Sample, myLabelId: number | null): SampleView {
     imageName: sample.imageName,
     metadata: sample.metadata,
     myLabelId,
+    why,
   };
 }
 
 export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
   const sample = await findNextSample(deps.db, { projectId: access.project.id, userId: user.id, excludeIds: input.excludeIds });
-  return sample ? toView(sample, null) : null;
+  return sample ? toView(deps, access, sample, null) : null;
 }
 
 export async function getSampleView(deps: AppDeps, user: User, access: ProjectAccess, sampleId: number): Promise<SampleView> {
   const sample = await findSample(deps.db, access.project.id, sampleId);
   if (!sample) throw new AppError('NOT_FOUND', `sample ${sampleId} is not in this project`);
   const mine = await findAnnotation(deps.db, sampleId, user.id);
-  return toView(sample, mine?.labelId ?? null);
+  return toView(deps, access, sample, mine?.labelId ?? null);
 }
 
 /** Saves a label, then tells every open browser of the project. */
@@ -55,6 +76,7 @@ export async function annotate(
     upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs }),
   );
   await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
+  await scheduleTraining(deps, access.project);
   return { action, stats: await getProjectStats(deps.db, projectId) };
 }
 
@@ -64,8 +86,9 @@ export async function undoLast(deps: AppDeps, user: User, access: ProjectAccess)
   const sampleId = await deps.db.transaction().execute((trx) => deleteLastAnnotation(trx, { projectId, userId: user.id }));
   if (!sampleId) return null;
   await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: null, action: 'delete' });
+  await scheduleTraining(deps, access.project);
   const sample = await findSample(deps.db, projectId, sampleId);
-  return sample ? toView(sample, null) : null;
+  return sample ? toView(deps, access, sample, null) : null;
 }
 
 async function publishChange(deps: AppDeps, projectId: number, data: Record<string, unknown>): Promise<void> {

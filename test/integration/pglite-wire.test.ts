@@ -62,4 +62,34 @@ describe('embedded PGlite wire server under concurrent clients', () => {
     const found = await pools[1]!.query('SELECT count(*)::int AS n FROM item WHERE k = 999999');
     expect(found.rows[0].n).toBe(0);
   });
+
+  it('delivers NOTIFY from one connection to the connections that LISTEN, and only to them', async () => {
+    const listener = new pg.Client({ connectionString: embedded.connectionString });
+    const bystander = new pg.Client({ connectionString: embedded.connectionString });
+    const notifier = new pg.Client({ connectionString: embedded.connectionString });
+    await Promise.all([listener.connect(), bystander.connect(), notifier.connect()]);
+    try {
+      const heard: string[] = [];
+      const overheard: string[] = [];
+      listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload}`));
+      bystander.on('notification', (n) => overheard.push(`${n.channel}:${n.payload}`));
+      await listener.query('-- a comment first, as in BullMQ\'s scripts\nLISTEN jobs_ready');
+      await bystander.query('LISTEN other_channel');
+      await notifier.query("NOTIFY jobs_ready, 'one'");
+      await notifier.query("SELECT pg_notify('jobs_ready', 'two')");
+      await notifier.query('BEGIN');
+      await notifier.query("SELECT pg_notify('jobs_ready', 'three')");
+      await notifier.query('COMMIT');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toEqual(['jobs_ready:one', 'jobs_ready:two', 'jobs_ready:three']);
+      expect(overheard).toEqual([]);
+      // Another connection's UNLISTEN must not silence the listener (they share one backend).
+      await bystander.query('UNLISTEN jobs_ready');
+      await notifier.query("NOTIFY jobs_ready, 'four'");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(heard).toContain('jobs_ready:four');
+    } finally {
+      await Promise.all([listener.end(), bystander.end(), notifier.end()]);
+    }
+  });
 });

@@ -59,6 +59,9 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
         ? new Worker<T>(name, processor, opts)
         : new Worker<T>(name, processor, opts as never, createPostgresBackend as never);
       worker.on('error', (error) => console.error(`[worker ${name}]`, error.message));
+      worker.on('failed', (job, error) =>
+        console.error(`[worker ${name}] job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`),
+      );
       workers.push(worker as Worker);
       return worker;
     },

@@ -2,11 +2,13 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import stylesUrl from './styles/app.css?url';
+import learningStylesUrl from './styles/learning.css?url';
 import { AppHeader } from './components/app-header.tsx';
 import { RouteError } from './components/route-error.tsx';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
+  { rel: 'stylesheet', href: learningStylesUrl },
   { rel: 'icon', href: 'data:,' },
 ];
 

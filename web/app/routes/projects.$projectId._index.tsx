@@ -1,26 +1,57 @@
-import { Link } from '@remix-run/react';
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
 import { AnnotatorTable } from '../components/annotator-table.tsx';
+import { EmbedProgress, LearningBlocked } from '../components/embed-progress.tsx';
 import { LabelChart } from '../components/label-chart.tsx';
+import { LiveModelSummary } from '../components/live-model-summary.tsx';
 import { PresenceList } from '../components/presence-list.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { RouteError } from '../components/route-error.tsx';
+import { loadOrThrow } from '../utils/errors.server.ts';
 import { formatCount, percentOf } from '../utils/format.ts';
+import { isLearningEvent } from '../utils/learning-events.ts';
+import { parseProjectId } from '../utils/params.ts';
 import { useProject } from '../utils/project.ts';
 import { hasRole } from '../utils/roles.ts';
+import { requireUser } from '../utils/session.server.ts';
+import { useLearningOverview } from '../utils/use-learning-overview.ts';
 import { useLiveStats } from '../utils/use-live-stats.ts';
 import { useProjectRoom } from '../utils/use-project-room.ts';
 import { useOptionalUser } from '../utils/user.ts';
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  const projectId = parseProjectId(params.projectId);
+  const [status, list] = await loadOrThrow(request, () => Promise.all([context.caller.models.status({ projectId }), context.caller.models.list({ projectId })]));
+  return { status, versions: list.versions };
+}
 
 export default function ProjectOverviewPage() {
   const { project, role, labels, stats: initialStats } = useProject();
   const me = useOptionalUser();
   const live = useLiveStats(project.id, initialStats);
-  const room = useProjectRoom(project.id, { onEvent: live.refresh, onJoin: live.refresh });
+  const learning = useLearningOverview(project.id, useLoaderData<typeof loader>());
+  const room = useProjectRoom(project.id, {
+    onEvent: (event) => {
+      // The trainer's events (embedding progress arrives often) change no labeling counts.
+      if (!isLearningEvent(event)) live.refresh();
+      learning.handleEvent(event);
+    },
+    onJoin: () => {
+      live.refresh();
+      learning.refetch();
+    },
+  });
   const { stats } = live;
   const canImport = hasRole(role, 'lead');
   const base = `/projects/${project.id}`;
   return (
     <div className="overview">
+      {learning.blocked ? (
+        <div className="overview__wide">
+          <LearningBlocked reason={learning.blocked} dataType={project.dataType} />
+        </div>
+      ) : null}
       <section className="panel overview__progress" aria-labelledby="progress-heading">
         <h2 id="progress-heading" className="visually-hidden">
           Progress
@@ -52,6 +83,13 @@ export default function ProjectOverviewPage() {
             {canImport ? 'No samples yet. Import a file to start labeling.' : 'No samples yet. A lead or the owner imports them.'}
           </p>
         ) : null}
+      </section>
+
+      <section className="panel overview__wide overview__model" aria-labelledby="model-heading">
+        <h2 id="model-heading">Model</h2>
+        <LiveModelSummary projectId={project.id} live={learning.live} training={learning.activity.training} />
+        <EmbedProgress total={learning.embedding.total} embedded={learning.embedding.embedded} paused={learning.blocked !== null} />
+        {learning.error ? <p className="warning-text small">The model's status may be out of date: {learning.error}</p> : null}
       </section>
 
       <section className="panel" aria-labelledby="labels-heading">

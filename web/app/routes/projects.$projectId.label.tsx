@@ -4,17 +4,20 @@ import { useCallback, useEffect } from 'react';
 import { LabelPad } from '../components/label-pad.tsx';
 import { LabelingSidebar } from '../components/labeling-sidebar.tsx';
 import { QueueEnd } from '../components/queue-end.tsx';
+import { QueueWhy } from '../components/queue-why.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { SampleCard } from '../components/sample-card.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
 import { sentence } from '../utils/format.ts';
 import type { LabelingCommand } from '../utils/labeling-keys.ts';
+import { isLearningEvent } from '../utils/learning-events.ts';
 import { parseProjectId } from '../utils/params.ts';
 import { useProject } from '../utils/project.ts';
 import { requireUser } from '../utils/session.server.ts';
 import { useLabelingKeys } from '../utils/use-labeling-keys.ts';
 import { useLabelingSession } from '../utils/use-labeling-session.ts';
 import { useLiveStats } from '../utils/use-live-stats.ts';
+import { useModelNotice } from '../utils/use-model-notice.ts';
 import { useProjectRoom } from '../utils/use-project-room.ts';
 import { useOptionalUser } from '../utils/user.ts';
 
@@ -34,7 +37,14 @@ export default function LabelingPage() {
   const { first } = useLoaderData<typeof loader>();
   const me = useOptionalUser();
   const live = useLiveStats(project.id, stats);
-  const room = useProjectRoom(project.id, { onEvent: live.refresh, onJoin: live.refresh });
+  const modelNotice = useModelNotice();
+  const room = useProjectRoom(project.id, {
+    onEvent: (event) => {
+      if (!isLearningEvent(event)) live.refresh();
+      modelNotice.handleEvent(event);
+    },
+    onJoin: live.refresh,
+  });
   const session = useLabelingSession({ projectId: project.id, labels, initialSample: first, onStats: live.replace });
   const { view, notice, dismissNotice } = session;
   const sample = view.kind === 'sample' ? view.sample : null;
@@ -63,9 +73,14 @@ export default function LabelingPage() {
     <div className="labeling">
       <div className="labeling__main">
         <div className="labeling__messages">
-          <p className="toast" role="status" aria-live="polite">
-            {notice ? <span key={notice.id}>{notice.text}</span> : null}
-          </p>
+          <div className="labeling__toasts">
+            <p className="toast" role="status" aria-live="polite">
+              {notice ? <span key={notice.id}>{notice.text}</span> : null}
+            </p>
+            <p className="toast toast--quiet" role="status" aria-live="polite" data-testid="model-toast">
+              {modelNotice.notice ? <span key={modelNotice.notice.id}>{modelNotice.notice.text}</span> : null}
+            </p>
+          </div>
           {session.error ? (
             <p className="form-error" role="alert">
               {sentence(session.error)}
@@ -75,6 +90,7 @@ export default function LabelingPage() {
         {view.kind === 'sample' ? (
           <>
             <SampleCard sample={view.sample} busy={session.busy} />
+            <QueueWhy why={view.sample.why} labels={labels} />
             <LabelPad
               labels={labels}
               currentLabelId={view.sample.myLabelId}

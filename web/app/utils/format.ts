@@ -43,3 +43,21 @@ export function formatBytes(bytes: number): string {
 export function sentence(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
+
+/** "87%" for a fraction in [0, 1]; "—" when there is no figure (no model, no held-out split). */
+export function formatPercent(fraction: number | null | undefined, digits = 0): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** "850 ms", "4.2 s", "3 min 5 s", "2 h 10 min": training and label-to-live times span all of these. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const total = Math.round(ms / 1000);
+  if (total < 60) return `${total} s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes} min ${total % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

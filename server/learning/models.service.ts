@@ -1,0 +1,99 @@
+import { activateModelVersion, findModelVersion, listModelVersions, type ModelVersion } from '#db/models.ts';
+import { countEmbedded } from '#db/embeddings.ts';
+import { updateProjectSettings } from '#db/projects.ts';
+import type { User } from '#db/users.ts';
+import { ProjectSettings, readProjectSettings } from '#trainer/jobs/project-settings.ts';
+import { requestScoring } from '#trainer/jobs/triggers.ts';
+import { PROMOTION_RULE } from '#trainer/ml/train-version.ts';
+import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
+import { IMAGE_ENCODER_NAME, describeImageModel } from '#trainer/ml/encoders/image-encoder.ts';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../deps.ts';
+import type { ProjectAccess } from '../projects/projects.service.ts';
+import { assertRole } from '../projects/roles.ts';
+
+/** A version as the models page lists it (no weights; metrics summarised). */
+export interface ModelVersionSummary {
+  id: number;
+  version: number;
+  status: ModelVersion['status'];
+  labelCount: number;
+  accuracy: number | null;
+  macroF1: number | null;
+  cvAccuracy: number | null;
+  trainMs: number | null;
+  labelToLiveMs: number | null;
+  backend: string | null;
+  createdAt: string;
+  promotedAt: string | null;
+  promotion: Record<string, unknown> | null;
+}
+
+type MetricsShape = { heldOut?: { accuracy: number; macroF1: number } | null; crossValidation?: { accuracy: number; macroF1: number } };
+
+function summarise(v: ModelVersion): ModelVersionSummary {
+  const m = v.metrics as MetricsShape;
+  const best = m.heldOut ?? m.crossValidation;
+  return {
+    id: v.id,
+    version: v.version,
+    status: v.status,
+    labelCount: v.labelCount,
+    accuracy: best?.accuracy ?? null,
+    macroF1: best?.macroF1 ?? null,
+    cvAccuracy: m.crossValidation?.accuracy ?? null,
+    trainMs: v.trainMs,
+    labelToLiveMs: v.labelToLiveMs,
+    backend: v.backend,
+    createdAt: v.createdAt.toISOString(),
+    promotedAt: v.promotedAt?.toISOString() ?? null,
+    promotion: v.promotion,
+  };
+}
+
+export async function listVersions(deps: AppDeps, access: ProjectAccess) {
+  const versions = await listModelVersions(deps.db, access.project.id);
+  return { versions: versions.map(summarise), promotionRule: PROMOTION_RULE };
+}
+
+/** One version with its full metrics (per-class figures, confusion matrix, calibration). */
+export async function getVersion(deps: AppDeps, access: ProjectAccess, versionId: number) {
+  const version = await findModelVersion(deps.db, access.project.id, versionId);
+  if (!version) throw new AppError('NOT_FOUND', `model version ${versionId} is not in this project`);
+  return { ...summarise(version), metrics: version.metrics };
+}
+
+/** Puts any version live by hand (promote or roll back); leads and owners only. */
+export async function promoteVersion(deps: AppDeps, user: User, access: ProjectAccess, versionId: number) {
+  assertRole(access.role, 'lead', 'promote or roll back model versions');
+  const version = await findModelVersion(deps.db, access.project.id, versionId);
+  if (!version) throw new AppError('NOT_FOUND', `model version ${versionId} is not in this project`);
+  if (version.status === 'active') return summarise(version);
+  await deps.db.transaction().execute((trx) =>
+    activateModelVersion(trx, { projectId: access.project.id, versionId, now: deps.now(), promotion: { automatic: false, by: user.id, reason: `set live by ${user.name}` } }),
+  );
+  await deps.bus.publish({ projectId: access.project.id, type: 'model.version', data: { versionId, version: version.version, promoted: true, manual: true } });
+  await requestScoring(deps.jobs, access.project.id).catch((error: Error) => console.error('[models] could not re-rank:', error.message));
+  return summarise({ ...version, status: 'active' });
+}
+
+export async function getLearningStatus(deps: AppDeps, access: ProjectAccess) {
+  const { project } = access;
+  const encoder = project.dataType === 'image' ? IMAGE_ENCODER_NAME : TEXT_ENCODER_NAME;
+  const imageModel = project.dataType === 'image' ? describeImageModel(deps.env.SIFT_IMAGE_MODEL_DIR) : { ok: true as const, dir: '' };
+  return {
+    settings: readProjectSettings(project.settings),
+    encoder,
+    embedding: await countEmbedded(deps.db, project.id, encoder),
+    imageModel: imageModel.ok ? { ok: true as const } : { ok: false as const, reason: imageModel.reason },
+  };
+}
+
+export async function updateSettings(deps: AppDeps, access: ProjectAccess, patch: Partial<ProjectSettings>) {
+  assertRole(access.role, 'lead', 'change learning settings');
+  const next = ProjectSettings.parse({ ...readProjectSettings(access.project.settings), ...patch });
+  await updateProjectSettings(deps.db, access.project.id, next);
+  await deps.bus.publish({ projectId: access.project.id, type: 'settings.updated', data: {} });
+  if (patch.strategy) await requestScoring(deps.jobs, access.project.id).catch((error: Error) => console.error('[models] could not re-rank:', error.message));
+  return next;
+}

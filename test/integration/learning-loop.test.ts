@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiftEvent } from '#trainer/jobs/events.ts';
+import { startTrainerWorkers } from '#trainer/workers.ts';
+import { createEncoderPool } from '#trainer/encoder-pool.ts';
+import { initTensorBackend } from '#trainer/ml/backend.ts';
+import { startTestApp, type TestApp } from '#test/setup/app.ts';
+import { TestClient } from '#test/setup/http.ts';
+import { buildUser } from '#test/factories/users.ts';
+import { banking77Rows, toCsv } from '#test/factories/banking77.ts';
+
+const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+
+function waitForEvent(events: SiftEvent[], match: (e: SiftEvent) => boolean, timeoutMs: number): Promise<SiftEvent> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const found = events.find(match);
+      if (found) return resolve(found);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`no matching event in ${timeoutMs} ms; saw ${events.map((e) => e.type).join(', ')}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+// One backend is enough here: the queue and database paths are covered on all backends elsewhere,
+// and this test spends its time in real embedding and training.
+describe('learning loop: import → embed → label through the API → one training run → promoted version → re-ranked queue', () => {
+  let app: TestApp;
+  let client: TestClient;
+  const events: SiftEvent[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    const tensor = await initTensorBackend({ log: () => undefined });
+    await startTrainerWorkers({ db: app.deps.db, jobs: app.deps.jobs, bus: app.deps.bus, encoders: createEncoderPool({}), backend: () => tensor.backend });
+    app.deps.bus.subscribe((event) => events.push(event));
+    client = new TestClient(app.baseUrl);
+    await client.mutate('auth.signUp', buildUser());
+  }, 120_000);
+  afterAll(() => app?.close());
+
+  it('trains exactly once for a burst of labels, promotes it, and re-ranks the pool with it', async () => {
+    const rows = banking77Rows(CATEGORIES, 30);
+    const project = await client.mutate<{ id: number }>('projects.create', {
+      name: 'Banking',
+      dataType: 'text',
+      labels: CATEGORIES.map((name) => ({ name })),
+    });
+    await client.mutate('models.updateSettings', { projectId: project.id, settings: { trainEveryLabels: 24, trainAfterSeconds: 3600 } });
+    const upload = await client.upload(`/api/v1/projects/${project.id}/import`, [{ name: 'banking.csv', data: toCsv(rows) }]);
+    expect(await upload.json()).toMatchObject({ imported: 90 });
+
+    await waitForEvent(events, (e) => e.type === 'embed.completed' && e.projectId === project.id, 120_000);
+    await waitForEvent(events, (e) => e.type === 'queue.updated' && e.projectId === project.id, 30_000);
+    const status = await client.query<{ embedding: { total: number; embedded: number } }>('models.status', { projectId: project.id });
+    expect(status.embedding).toEqual({ total: 90, embedded: 90 });
+
+    const { labels } = await client.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: project.id });
+    const labelId = new Map(labels.map((l) => [l.name, l.id]));
+    // Label 24 samples in queue order (cold start: diversity sampling), with their true category.
+    for (let i = 0; i < 24; i += 1) {
+      const sample = await client.query<{ id: number; metadata: { category: string }; why: { strategy: string } | null }>('labeling.next', { projectId: project.id });
+      if (i === 0) expect(sample.why?.strategy).toBe('cold-start');
+      await client.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labelId.get(sample.metadata.category), durationMs: 500 });
+    }
+    const version = await waitForEvent(events, (e) => e.type === 'model.version' && e.projectId === project.id, 120_000);
+    expect(version.data).toMatchObject({ version: 1, promoted: true });
+    await waitForEvent(events, (e) => e.type === 'queue.updated' && e.projectId === project.id && e.data.modelVersionId === version.data.versionId, 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(events.filter((e) => e.type === 'train.started' && e.projectId === project.id)).toHaveLength(1);
+
+    const list = await client.query<{ versions: { version: number; status: string; labelCount: number; accuracy: number | null }[] }>('models.list', { projectId: project.id });
+    expect(list.versions).toHaveLength(1);
+    expect(list.versions[0]).toMatchObject({ version: 1, status: 'active', labelCount: 24 });
+    // Three well-separated intents: even 24 labels should beat chance (1/3) by far.
+    expect(list.versions[0]!.accuracy).toBeGreaterThan(0.6);
+
+    const next = await client.query<{ why: { strategy: string; reason: string; guess: { labelId: number } | null } }>('labeling.next', { projectId: project.id });
+    expect(next.why.strategy).toBe('diverse-margin');
+    expect(next.why.guess).not.toBeNull();
+    const oof = await app.deps.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(oof.n)).toBe(24);
+  }, 300_000);
+});

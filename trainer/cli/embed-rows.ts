@@ -1,0 +1,33 @@
+import { loadTextEncoder, TEXT_ENCODER_NAME } from '../ml/encoders/text-encoder.ts';
+import { loadImageEncoder, IMAGE_ENCODER_NAME } from '../ml/encoders/image-encoder.ts';
+import type { Encoder } from '../ml/encoders/encoder.ts';
+import { DiskEmbeddingCache } from './embedding-cache.ts';
+import type { LabeledRow } from './dataset.ts';
+
+const CHUNK = 256;
+
+/** Embeds rows with the platform's encoder, reusing and extending the on-disk cache. */
+export async function embedRows(
+  rows: LabeledRow[],
+  kind: 'text' | 'image',
+  options: { cacheDir: string; imageModelDir?: string },
+): Promise<{ encoder: string; vectors: Float32Array[] }> {
+  const encoder: Encoder<string> | Encoder<Uint8Array> =
+    kind === 'text' ? await loadTextEncoder() : await loadImageEncoder(options.imageModelDir ?? '');
+  const name = kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME;
+  const cache = new DiskEmbeddingCache(options.cacheDir, name, encoder.dims);
+  const keys = rows.map((r) => DiskEmbeddingCache.keyOf(r.input));
+  const missing = [...new Set(rows.flatMap((r, i) => (cache.get(keys[i]!) ? [] : [i])))];
+  console.error(`embedding ${missing.length} of ${rows.length} rows (${rows.length - missing.length} cached)`);
+  const started = Date.now();
+  for (let start = 0; start < missing.length; start += CHUNK) {
+    const chunk = missing.slice(start, start + CHUNK);
+    const inputs = chunk.map((i) => rows[i]!.input);
+    const vectors = await (encoder as Encoder<string | Uint8Array>).embed(inputs);
+    cache.add(chunk.map((i, j) => ({ key: keys[i]!, vector: vectors[j]! })));
+    const done = Math.min(start + CHUNK, missing.length);
+    console.error(`  ${done}/${missing.length} (${((done / (Date.now() - started)) * 1000).toFixed(0)}/s)`);
+  }
+  encoder.dispose();
+  return { encoder: name, vectors: keys.map((k) => cache.get(k)!) };
+}

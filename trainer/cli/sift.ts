@@ -1,0 +1,23 @@
+/** The `sift` command line: `sift simulate ...` (more commands join later). */
+import { runSimulate } from './simulate.ts';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = { simulate: runSimulate };
+
+async function main(): Promise<void> {
+  const [name, ...rest] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(`usage: sift <command> [options]\ncommands: ${Object.keys(commands).join(', ')}`);
+    process.exit(2);
+  }
+  await command(rest);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`sift: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.SIFT_DEBUG) console.error(error);
+    process.exit(1);
+  },
+);

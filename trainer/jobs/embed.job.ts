@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Embeds a project's samples that have no embedding yet (in batches, reporting progress). */
+export const EMBED_QUEUE = 'embed';
+export const EmbedPayload = z.object({ projectId: z.number().int().positive() });
+export type EmbedPayload = z.infer<typeof EmbedPayload>;
+export interface EmbedResult {
+  embedded: number;
+  fromCache: number;
+}
+/** One embed job per project at a time: new imports while one waits are covered by it. */
+export const embedJobId = (projectId: number) => `embed-${projectId}`;

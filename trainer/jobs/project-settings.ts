@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+export const STRATEGIES = ['random', 'least-confidence', 'margin', 'entropy', 'diverse-margin'] as const;
+
+/**
+ * A project's learning settings (stored in `project.settings`). Every field has a default, so an
+ * empty object is valid and old projects gain new settings without a migration.
+ */
+export const ProjectSettings = z.object({
+  /** How the labeling queue is ordered once a model exists (before that: diversity sampling). */
+  strategy: z.enum(STRATEGIES).default('diverse-margin'),
+  /** Train as soon as this many new labels have arrived since the last version… */
+  trainEveryLabels: z.number().int().min(1).max(100_000).default(10),
+  /** …or this many seconds after the first new label, whichever comes first. */
+  trainAfterSeconds: z.number().int().min(1).max(86_400).default(30),
+  headKind: z.enum(['softmax', 'mlp']).default('softmax'),
+  /** Show the model's guess in the labeling view (hide it to avoid anchoring annotators). */
+  showModelGuess: z.boolean().default(true),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
+/** Settings from the stored JSON; unknown or invalid stored values fall back to defaults. */
+export function readProjectSettings(stored: unknown): ProjectSettings {
+  const parsed = ProjectSettings.safeParse(stored ?? {});
+  if (parsed.success) return parsed.data;
+  const fields = Object.fromEntries(
+    Object.entries((stored as Record<string, unknown>) ?? {}).filter(([key, value]) => {
+      const shape = ProjectSettings.shape[key as keyof typeof ProjectSettings.shape];
+      return shape ? shape.safeParse(value).success : false;
+    }),
+  );
+  return ProjectSettings.parse(fields);
+}

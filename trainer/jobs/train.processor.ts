@@ -1,0 +1,106 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Db } from '#db/client.ts';
+import { activateModelVersion, insertModelVersion, insertOofPredictions, rejectModelVersion } from '#db/models.ts';
+import { countResolved } from '#db/training-data.ts';
+import type { EventBus } from './events.ts';
+import type { JobSystem } from './queue.ts';
+import type { EncoderPool } from '../encoder-pool.ts';
+import { TrainPayload, type TrainResult } from './train.job.ts';
+import { loadProjectSnapshot } from './load-project.ts';
+import { scoreProject } from './score.processor.ts';
+import { requestTraining } from './triggers.ts';
+import { canTrain, decidePromotion, trainVersion } from '../ml/train-version.ts';
+import { packModel } from '../ml/model-blob.ts';
+
+export interface TrainDeps {
+  db: Db;
+  bus: EventBus;
+  jobs: JobSystem;
+  encoders: EncoderPool;
+  backend: () => string;
+  now?: () => Date;
+}
+
+/**
+ * One training run: fit, evaluate (held-out + k-fold), record an immutable version, promote it if
+ * it is not worse than the live one, re-rank the pool. Progress and results go to the browsers.
+ */
+export function createTrainProcessor(deps: TrainDeps) {
+  return async (job: Job): Promise<TrainResult> => {
+    const parsed = TrainPayload.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`bad train payload: ${parsed.error.message}`);
+    try {
+      return await train(deps, job, parsed.data);
+    } catch (error) {
+      // The browser shows "Training…" until it hears how the run ended.
+      const reason = error instanceof Error ? error.message : String(error);
+      await deps.bus.publish({ projectId: parsed.data.projectId, type: 'train.failed', data: { reason } }).catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
+async function train(deps: TrainDeps, job: Job, payload: TrainPayload): Promise<TrainResult> {
+  const now = deps.now ?? (() => new Date());
+  const { projectId } = payload;
+  const started = Date.now();
+  const publish = (type: string, data: Record<string, unknown>) => deps.bus.publish({ projectId, type, data });
+  await publish('train.started', { jobId: job.id ?? null });
+
+  const snapshot = await loadProjectSnapshot(deps.db, deps.encoders, projectId);
+  const ready = canTrain(snapshot.examples);
+  if (!ready.ok) {
+    await publish('train.skipped', { reason: ready.reason });
+    return { versionId: null, version: null, promoted: false, reason: ready.reason };
+  }
+  const numClasses = snapshot.labels.length;
+  const trained = await trainVersion(snapshot.examples, numClasses, {
+    kind: snapshot.settings.headKind,
+    warmStart: snapshot.active?.head,
+    seed: projectId,
+  });
+  await publish('train.progress', { stage: 'evaluated', ms: Date.now() - started });
+  const decision = decidePromotion({ examples: snapshot.examples, candidate: trained.head, active: snapshot.active?.head, numClasses });
+  const serialized = trained.head.serialize();
+  const labelIds = snapshot.labels.map((l) => l.id);
+  const weights = packModel({ meta: { labelIds, encoder: snapshot.encoder, head: serialized.meta }, weights: serialized.weights });
+  const trainMs = Date.now() - started;
+
+  const version = await deps.db.transaction().execute(async (trx) => {
+    const created = await insertModelVersion(trx, {
+      projectId,
+      encoder: snapshot.encoder,
+      metrics: { ...trained.metrics, labelIds },
+      weights,
+      labelCount: trained.metrics.numLabels,
+      backend: deps.backend(),
+      trainMs,
+      triggeredAt: new Date(payload.triggeredAt),
+    });
+    await insertOofPredictions(
+      trx,
+      created.id,
+      trained.labeledIndices.map((exampleIndex, i) => ({
+        sampleId: snapshot.samples[exampleIndex]!.sampleId,
+        labelId: labelIds[snapshot.examples[exampleIndex]!.label!]!,
+        proba: Array.from(trained.oof[i]!),
+      }))
+    );
+    const promotion = { ...decision, automatic: true };
+    if (decision.promote) await activateModelVersion(trx, { projectId, versionId: created.id, now: now(), promotion });
+    else await rejectModelVersion(trx, created.id, promotion);
+    return created;
+  });
+  await publish('model.version', { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason });
+  if (decision.promote) {
+    await scoreProject(deps, { ...snapshot, active: { version, head: trained.head, labelIds } });
+  }
+  await askAgainIfLabelsArrived(deps, projectId, trained.metrics.numLabels, snapshot.settings.trainEveryLabels);
+  return { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason };
+}
+
+/** Labels that arrived during this run get their own run once there are enough of them. */
+async function askAgainIfLabelsArrived(deps: TrainDeps, projectId: number, trainedOn: number, every: number): Promise<void> {
+  const now = await countResolved(deps.db, projectId);
+  if (now - trainedOn >= every) await requestTraining(deps.jobs, projectId, { delayMs: 0, triggeredAt: new Date() });
+}

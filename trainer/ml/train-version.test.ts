@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initTensorBackend } from './backend.ts';
+import { createRandom } from './simulate.ts';
+import { canTrain, decidePromotion, MIN_HELD_OUT, trainVersion, type Example } from './train-version.ts';
+import { isHeldOut } from './evaluate.ts';
+
+/** Three Gaussian blobs in 16 dimensions; `labels` decides what each example is labeled as. */
+function blobs(perClass: number, seed: number): { examples: Example[]; truth: number[] } {
+  const random = createRandom(seed);
+  const centers = [0, 1, 2].map(() => Float32Array.from({ length: 16 }, () => random() * 4 - 2));
+  const examples: Example[] = [];
+  const truth: number[] = [];
+  for (let c = 0; c < 3; c += 1) {
+    for (let i = 0; i < perClass; i += 1) {
+      const vector = centers[c]!.map((x) => x + (random() - 0.5) * 1.5);
+      examples.push({ key: `blob-${seed}-${c}-${i}`, vector, text: null, label: c });
+      truth.push(c);
+    }
+  }
+  return { examples, truth };
+}
+
+describe('training a version', () => {
+  beforeAll(async () => {
+    await initTensorBackend({ log: () => undefined });
+  });
+
+  it('refuses to train on fewer than two labels in each of two classes', () => {
+    const { examples } = blobs(3, 1);
+    const few = examples.map((e, i) => ({ ...e, label: i === 0 || i === 4 ? e.label : null }));
+    expect(canTrain(few)).toMatchObject({ ok: false });
+    expect(canTrain(examples)).toEqual({ ok: true });
+  });
+
+  it('never trains on held-out samples and reports held-out and cross-validated metrics', async () => {
+    const { examples } = blobs(60, 2);
+    const version = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
+    const heldOut = examples.filter((e) => isHeldOut(e.key)).length;
+    expect(heldOut).toBeGreaterThanOrEqual(MIN_HELD_OUT);
+    expect(version.metrics.numHeldOut).toBe(heldOut);
+    expect(version.metrics.numTrain).toBe(examples.length - heldOut);
+    expect(version.metrics.heldOut!.accuracy).toBeGreaterThan(0.9);
+    expect(version.metrics.crossValidation.accuracy).toBeGreaterThan(0.9);
+    expect(version.oof).toHaveLength(examples.length);
+    expect(version.metrics.crossValidation.confusion).toHaveLength(3);
+  });
+
+  it('does not promote a version that is worse on the held-out samples than the live one', async () => {
+    const { examples } = blobs(60, 3);
+    const good = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
+    // A version trained on scrambled labels (as if a batch of bad labels came in) is worse.
+    const random = createRandom(9);
+    const scrambled = examples.map((e) => (isHeldOut(e.key) ? e : { ...e, label: Math.floor(random() * 3) }));
+    const bad = await trainVersion(scrambled, 3, { kind: 'softmax', seed: 1 });
+    const worse = decidePromotion({ examples, candidate: bad.head, active: good.head, numClasses: 3 });
+    expect(worse.promote).toBe(false);
+    expect(worse.candidateAccuracy!).toBeLessThan(worse.activeAccuracy!);
+    const better = decidePromotion({ examples, candidate: good.head, active: bad.head, numClasses: 3 });
+    expect(better.promote).toBe(true);
+    expect(decidePromotion({ examples, candidate: bad.head, active: undefined, numClasses: 3 }).promote).toBe(true);
+  });
+});

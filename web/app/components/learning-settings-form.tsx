@@ -1,0 +1,115 @@
+import { useFetcher } from '@remix-run/react';
+import { useId } from 'react';
+import { sentence } from '../utils/format.ts';
+import { settingsLimits, type SettingsFieldErrors } from '../utils/learning-settings.ts';
+import { headKindOptions, strategyOptions, type LearningSettings } from '../utils/models.ts';
+import { FormError, FormField } from './form-field.tsx';
+
+/** What the settings route's action answers. */
+export type SettingsResult = { ok: true; settings: LearningSettings } | { ok: false; formError: string | null; fieldErrors: SettingsFieldErrors };
+
+function FieldError({ id, messages }: { id: string; messages: string[] | undefined }) {
+  if (!messages?.length) return null;
+  return (
+    <p id={id} className="field__error">
+      {messages.map(sentence).join(' ')}
+    </p>
+  );
+}
+
+/** How the queue picks samples, when the model retrains, what kind of model, and whether annotators see its guess. */
+export function LearningSettingsForm({ settings }: { settings: LearningSettings }) {
+  const id = useId();
+  const fetcher = useFetcher<SettingsResult>();
+  const result = fetcher.data;
+  const busy = fetcher.state !== 'idle';
+  const errors: SettingsFieldErrors = result?.ok === false ? result.fieldErrors : {};
+  const limits = settingsLimits;
+  return (
+    <fetcher.Form method="post" className="stack settings-form" noValidate>
+      <fieldset aria-describedby={`${id}-strategy-hint ${id}-strategy-error`}>
+        <legend>Which samples to ask about next</legend>
+        <div className="choice-group">
+          {Object.entries(strategyOptions).map(([value, option]) => (
+            <label key={value} className="choice">
+              <input type="radio" name="strategy" value={value} defaultChecked={settings.strategy === value} />
+              <span className="choice__text">
+                <span className="choice__name">{option.name}</span>
+                <span className="choice__hint">{option.explanation}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        <p id={`${id}-strategy-hint`} className="field__hint">
+          Until the first model exists, the queue spreads across the data instead.
+        </p>
+        <FieldError id={`${id}-strategy-error`} messages={errors.strategy} />
+      </fieldset>
+
+      <fieldset>
+        <legend>When to retrain</legend>
+        <div className="settings-form__pair">
+          <FormField
+            label="After this many new labels"
+            name="trainEveryLabels"
+            type="number"
+            inputMode="numeric"
+            min={limits.trainEveryLabels.min}
+            max={limits.trainEveryLabels.max}
+            step={1}
+            required
+            defaultValue={settings.trainEveryLabels}
+            errors={errors.trainEveryLabels}
+          />
+          <FormField
+            label="Or after this many seconds"
+            name="trainAfterSeconds"
+            type="number"
+            inputMode="numeric"
+            min={limits.trainAfterSeconds.min}
+            max={limits.trainAfterSeconds.max}
+            step={1}
+            required
+            defaultValue={settings.trainAfterSeconds}
+            errors={errors.trainAfterSeconds}
+          />
+        </div>
+        <p className="field__hint">Whichever comes first, counting from the first label since the last version.</p>
+      </fieldset>
+
+      <fieldset aria-describedby={`${id}-head-error`}>
+        <legend>Kind of model</legend>
+        <div className="choice-group">
+          {Object.entries(headKindOptions).map(([value, option]) => (
+            <label key={value} className="choice">
+              <input type="radio" name="headKind" value={value} defaultChecked={settings.headKind === value} />
+              <span className="choice__text">
+                <span className="choice__name">{option.name}</span>
+                <span className="choice__hint">{option.explanation}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        <FieldError id={`${id}-head-error`} messages={errors.headKind} />
+      </fieldset>
+
+      <label className="choice">
+        <input type="checkbox" name="showModelGuess" defaultChecked={settings.showModelGuess} />
+        <span className="choice__text">
+          <span className="choice__name">Show the model’s guess while labeling</span>
+          <span className="choice__hint">Turn it off so annotators aren’t nudged toward the model’s answer.</span>
+        </span>
+      </label>
+
+      <FormError message={result?.ok === false ? result.formError : null} />
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        <span role="status" className="muted">
+          {result?.ok && !busy ? 'Saved.' : ''}
+        </span>
+      </div>
+    </fetcher.Form>
+  );
+}

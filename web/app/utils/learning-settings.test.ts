@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { readSettingsForm } from './learning-settings.ts';
+
+function formOf(fields: Record<string, string>): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  return form;
+}
+
+const valid = { strategy: 'margin', headKind: 'mlp', trainEveryLabels: '25', trainAfterSeconds: '60', showModelGuess: 'on' };
+
+describe('readSettingsForm', () => {
+  it('reads a complete form', () => {
+    expect(readSettingsForm(formOf(valid))).toEqual({
+      ok: true,
+      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true },
+    });
+  });
+
+  it('reads an absent checkbox as off', () => {
+    const { showModelGuess: _, ...rest } = valid;
+    const result = readSettingsForm(formOf(rest));
+    expect(result.ok && result.settings.showModelGuess).toBe(false);
+  });
+
+  it('names each bad field', () => {
+    const result = readSettingsForm(formOf({ ...valid, strategy: 'psychic', trainEveryLabels: '0', trainAfterSeconds: '1.5' }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.fieldErrors).sort()).toEqual(['strategy', 'trainAfterSeconds', 'trainEveryLabels']);
+  });
+});

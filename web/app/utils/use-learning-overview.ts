@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { describeError } from './errors.ts';
+import { applyLearningEvent, idleActivity, readEmbedBlocked, readEmbedProgress } from './learning-events.ts';
+import { findLiveVersion, type LearningStatus, type ModelVersionSummary } from './models.ts';
+import type { ProjectEvent } from './socket.client.ts';
+import { throttle } from './throttle.ts';
+import { trpc } from './trpc.client.ts';
+
+export interface LearningOverview {
+  status: LearningStatus;
+  versions: ModelVersionSummary[];
+}
+
+type LiveVersion = Pick<ModelVersionSummary, 'version' | 'accuracy' | 'labelCount'>;
+
+function blockedReasonOf(status: LearningStatus): string | null {
+  return status.imageModel.ok ? null : status.imageModel.reason;
+}
+
+const refetchEveryMs = 1000;
+
+/**
+ * The overview's view of the learning loop, kept current from the trainer's events: embedding
+ * progress (straight from the events), why embedding is blocked, the live version (refetched when a
+ * version appears) and whether a run is under way.
+ */
+export function useLearningOverview(projectId: number, initial: LearningOverview) {
+  const [embedding, setEmbedding] = useState(initial.status.embedding);
+  const [blocked, setBlocked] = useState(blockedReasonOf(initial.status));
+  const [live, setLive] = useState<LiveVersion | null>(findLiveVersion(initial.versions) ?? null);
+  const [activity, setActivity] = useState(idleActivity);
+  const [error, setError] = useState<string | null>(null);
+  // Responses can overtake each other; only the newest request may write.
+  const sequence = useRef(0);
+
+  useEffect(() => {
+    setEmbedding(initial.status.embedding);
+    setBlocked(blockedReasonOf(initial.status));
+    setLive(findLiveVersion(initial.versions) ?? null);
+  }, [initial]);
+
+  const fetchLearning = useCallback(async () => {
+    const mine = ++sequence.current;
+    try {
+      const [status, list] = await Promise.all([trpc.models.status.query({ projectId }), trpc.models.list.query({ projectId })]);
+      if (mine !== sequence.current) return;
+      setEmbedding(status.embedding);
+      setBlocked(blockedReasonOf(status));
+      setLive(findLiveVersion(list.versions) ?? null);
+      setError(null);
+    } catch (err) {
+      // A view like the counts: the next event or reconnect retries, so say it may be stale.
+      if (mine === sequence.current) setError(describeError(err));
+    }
+  }, [projectId]);
+
+  const refetch = useMemo(() => throttle(() => void fetchLearning(), refetchEveryMs), [fetchLearning]);
+  useEffect(() => () => refetch.cancel(), [refetch]);
+
+  const handleEvent = useCallback(
+    (event: ProjectEvent) => {
+      setActivity((current) => applyLearningEvent(current, event));
+      const progress = readEmbedProgress(event);
+      if (progress) {
+        setEmbedding(progress);
+        // Samples are being prepared, so whatever blocked it is gone.
+        setBlocked(null);
+      }
+      const reason = readEmbedBlocked(event);
+      if (reason) setBlocked(reason);
+      if (event.type === 'model.version') refetch.call();
+    },
+    [refetch],
+  );
+
+  return { embedding, blocked, live, activity, error, handleEvent, refetch: refetch.call };
+}
