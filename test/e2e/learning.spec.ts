@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { person, signUp } from './fixtures.ts';
+import { banking77Rows, toCsv } from '../factories/banking77.ts';
+
+const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+
+test('a few labels train a model that goes live, the queue explains itself, and the models page shows it', async ({ page }) => {
+  await signUp(page, person('Lea'));
+  await page.getByRole('link', { name: /new project/i }).first().click();
+  await page.getByLabel('Project name').fill('Banking intents');
+  const names = page.locator('input[name="labelName"]');
+  await names.nth(0).fill(CATEGORIES[0]!);
+  await names.nth(1).fill(CATEGORIES[1]!);
+  await page.getByRole('button', { name: 'Add label' }).click();
+  await names.nth(2).fill(CATEGORIES[2]!);
+  await page.getByRole('button', { name: /create project/i }).click();
+  await expect(page).toHaveURL(/\/projects\/\d+$/);
+  const projectUrl = page.url();
+
+  // Train after every 6 labels.
+  await page.goto(`${projectUrl}/settings`);
+  await page.getByLabel('After this many new labels').fill('6');
+  await page.getByRole('button', { name: /save/i }).click();
+  await expect(page.getByText(/saved/i)).toBeVisible();
+
+  await page.goto(`${projectUrl}/import`);
+  const csv = toCsv(banking77Rows(CATEGORIES, 15));
+  await page.locator('input[type="file"]').setInputFiles({ name: 'banking.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: /^import/i }).click();
+  await expect(page.getByTestId('import-result')).toContainText('45');
+
+  // The overview shows embedding finish live.
+  await page.goto(projectUrl);
+  await expect(page.getByTestId('embed-progress')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+
+  // Label with the keyboard using each sample's true category (shown as metadata).
+  await page.goto(`${projectUrl}/label`);
+  await expect(page.getByTestId('why-reason')).toContainText(/no model yet/);
+  for (let i = 0; i < 6; i += 1) {
+    const card = (await page.locator('.sample-card').textContent()) ?? '';
+    const key = String(CATEGORIES.findIndex((c) => card.includes(c)) + 1);
+    const before = await page.getByTestId('sample-text').textContent();
+    await page.keyboard.press(key === '0' ? '1' : key);
+    await expect(page.getByTestId('sample-text')).not.toHaveText(before!);
+  }
+  await expect(page.getByTestId('model-toast')).toContainText(/v1/, { timeout: 60_000 });
+  await page.screenshot({ path: 'test/e2e/screenshots/labeling-with-model.png', fullPage: true });
+
+  await page.goto(`${projectUrl}/models`);
+  await expect(page.getByTestId('live-version')).toHaveText('1');
+  await expect(page.getByTestId('models-table')).toContainText('6');
+  await page.screenshot({ path: 'test/e2e/screenshots/models.png', fullPage: true });
+});
