@@ -50,6 +50,7 @@ test('sign up, create a project, import a CSV, label with the keyboard while a t
   const watcher = await bobContext.newPage();
   await watcher.goto(inviteLink);
   await watcher.getByRole('link', { name: 'Sign up to join' }).click();
+  await watcher.waitForURL(/\/signup\?invite=/);
   await signUp(watcher, bob, watcher.url());
   await watcher.goto(projectUrl);
   await expect(watcher.getByTestId('labeled-count')).toHaveText('0');

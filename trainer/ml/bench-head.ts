@@ -14,7 +14,7 @@ import { crossValidatedProba } from './evaluate.ts';
 import { fitHead, shuffleInPlace, type Features } from './head.ts';
 import { createRandom } from './head-fit.ts';
 import { fitLexical, type LexicalModel } from './lexical.ts';
-import { argmax, computeMetrics } from './metrics.ts';
+import { computeMetrics } from './metrics.ts';
 import { rankPool, type Strategy } from './strategies.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -106,9 +106,10 @@ async function reportTrainEval(train: Split, lexical: LexicalModel, numClasses: 
   const fit = await fitHead(subset, labels, numClasses, { lexical });
   const fitted = performance.now();
   const oof = await crossValidatedProba(subset, labels, numClasses, { lexical, l2: fit.l2, warmStart: fit.head, folds: 5 });
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`train_eval_${SUBSET}_s: ${seconds.toFixed(2)}`);
+  const finished = performance.now();
+  console.log(`train_eval_${SUBSET}_s: ${((finished - started) / 1000).toFixed(2)}`);
   console.log(`train_eval_${SUBSET}_fit_s: ${((fitted - started) / 1000).toFixed(2)} (l2 ${fit.l2.toExponential(2)}, final fit ${fit.iterations} iterations)`);
+  console.log(`train_eval_${SUBSET}_oof_s: ${((finished - fitted) / 1000).toFixed(2)}`);
   console.log(`train_eval_${SUBSET}_oof_accuracy: ${computeMetrics(labels, oof, numClasses).accuracy.toFixed(4)}`);
 }
 
@@ -132,9 +133,12 @@ async function reportActiveLearning(train: Split, test: Split, lexical: LexicalM
 
 async function runActiveLearning(train: Split, test: Split, lexical: LexicalModel, numClasses: number, strategy: Strategy, seed: number, target: number): Promise<number> {
   const random = createRandom(seed + 100);
-  const byClass = new Map<number, number[]>();
-  shuffleInPlace(train.labels.map((_, i) => i), random).forEach((i) => byClass.set(train.labels[i]!, [...(byClass.get(train.labels[i]!) ?? []), i]));
-  const labeled = [...byClass.values()].flatMap((members) => members.slice(0, AL.initialPerClass));
+  const taken = new Map<number, number>();
+  const labeled = shuffleInPlace(train.labels.map((_, i) => i), random).filter((i) => {
+    const count = taken.get(train.labels[i]!) ?? 0;
+    taken.set(train.labels[i]!, count + 1);
+    return count < AL.initialPerClass;
+  });
   const channels = { dense: true, lexical: true };
   const testFeatures = features(test, undefined, channels);
   let head;
@@ -142,9 +146,10 @@ async function runActiveLearning(train: Split, test: Split, lexical: LexicalMode
     const fit = await fitHead(features(train, labeled, channels), labeled.map((i) => train.labels[i]!), numClasses, { lexical, warmStart: head, seed });
     head = fit.head;
     const accuracy = computeMetrics(test.labels, head.predictProba(testFeatures), numClasses).accuracy;
+    console.error(`al ${strategy} seed ${seed}: ${labeled.length} labels → accuracy ${accuracy.toFixed(4)}`);
     if (accuracy >= target) return labeled.length;
-    const taken = new Set(labeled);
-    const pool = train.labels.map((_, i) => i).filter((i) => !taken.has(i));
+    const inLabeled = new Set(labeled);
+    const pool = train.labels.map((_, i) => i).filter((i) => !inLabeled.has(i));
     const proba = strategy === 'random' ? undefined : head.predictProba(features(train, pool, channels));
     const embeddings = pool.map((i) => train.dense?.[i] ?? new Float32Array(0));
     const order = rankPool(strategy, { proba, embeddings, batchSize: AL.batch, seed: seed * 1000 + labeled.length });
@@ -167,7 +172,6 @@ async function runBenchmark(): Promise<void> {
   const full = await reportFullData(train, test, lexical, classes.size);
   await reportTrainEval(train, lexical, classes.size);
   if (args.has('--al')) await reportActiveLearning(train, test, lexical, classes.size, full);
-  void argmax;
 }
 
 await runBenchmark();

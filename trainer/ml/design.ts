@@ -46,10 +46,15 @@ export function subsetRows(rows: SparseRows, indices: number[]): SparseRows {
 /** The distinct columns that occur in `rows`, ascending. */
 export function usedColumns(rows: SparseRows, dims: number): Uint32Array {
   const seen = new Uint8Array(dims);
-  for (const column of rows.indices) seen[column] = 1;
-  const out: number[] = [];
-  seen.forEach((flag, column) => flag && out.push(column));
-  return Uint32Array.from(out);
+  let count = 0;
+  for (let p = 0; p < rows.indices.length; p += 1) {
+    const column = rows.indices[p]!;
+    if (seen[column] === 0) count += 1;
+    seen[column] = 1;
+  }
+  const out = new Uint32Array(count);
+  for (let column = 0, k = 0; column < dims; column += 1) if (seen[column]) out[k++] = column;
+  return out;
 }
 
 /**
@@ -58,18 +63,19 @@ export function usedColumns(rows: SparseRows, dims: number): Uint32Array {
  */
 export function remapColumns(rows: SparseRows, columns: Uint32Array, dims: number): SparseRows {
   const localOf = new Int32Array(dims).fill(-1);
-  columns.forEach((column, k) => (localOf[column] = k));
+  for (let k = 0; k < columns.length; k += 1) localOf[columns[k]!] = k;
   const indptr = new Uint32Array(rows.nRows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
+  const indices = new Uint32Array(rows.indices.length);
+  const values = new Float32Array(rows.indices.length);
+  let nnz = 0;
   for (let i = 0; i < rows.nRows; i += 1) {
     for (let p = rows.indptr[i]!; p < rows.indptr[i + 1]!; p += 1) {
       const local = localOf[rows.indices[p]!]!;
       if (local < 0) continue;
-      indices.push(local);
-      values.push(rows.values[p]!);
+      indices[nnz] = local;
+      values[nnz++] = rows.values[p]!;
     }
-    indptr[i + 1] = indices.length;
+    indptr[i + 1] = nnz;
   }
-  return { indptr, indices: Uint32Array.from(indices), values: Float32Array.from(values), nRows: rows.nRows };
+  return { indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz), nRows: rows.nRows };
 }

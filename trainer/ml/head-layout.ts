@@ -85,21 +85,34 @@ export function balanceWeights(labels: number[], numClasses: number): Float64Arr
 }
 
 /**
- * Row-wise softmax of `logits` [n, width] over the first `numClasses` columns, in place.
- * Subtracting the row maximum keeps exp() finite however large the scores grow.
+ * Turns lexical scores [n, width] into class probabilities in place: adds the dense scores (if
+ * any) and the biases, multiplies by `scale` (the inverse temperature), and takes a row-wise
+ * softmax over the first `numClasses` columns (padding columns get 0). One pass per row, because
+ * this runs on every evaluation of the objective. Subtracting the row maximum keeps exp() finite.
  */
-export function softmaxRows(logits: Float32Array, n: number, width: number, numClasses: number): void {
+export function softmaxScores(
+  scores: Float32Array,
+  shape: { n: number; width: number; numClasses: number },
+  terms: { bias: Float32Array; dense?: Float32Array; scale?: number },
+): void {
+  const { n, width, numClasses } = shape;
+  const { bias, dense, scale = 1 } = terms;
   for (let i = 0; i < n; i += 1) {
     const row = i * width;
     let max = -Infinity;
-    for (let c = 0; c < numClasses; c += 1) max = Math.max(max, logits[row + c] ?? 0);
+    for (let c = 0; c < numClasses; c += 1) {
+      const z = scale * (scores[row + c]! + (dense ? dense[row + c]! : 0) + bias[c]!);
+      scores[row + c] = z;
+      if (z > max) max = z;
+    }
     let sum = 0;
     for (let c = 0; c < numClasses; c += 1) {
-      const e = Math.exp((logits[row + c] ?? 0) - max);
-      logits[row + c] = e;
+      const e = Math.exp(scores[row + c]! - max);
+      scores[row + c] = e;
       sum += e;
     }
-    for (let c = 0; c < width; c += 1) logits[row + c] = c < numClasses ? (logits[row + c] ?? 0) / sum : 0;
+    for (let c = 0; c < numClasses; c += 1) scores[row + c]! /= sum;
+    for (let c = numClasses; c < width; c += 1) scores[row + c] = 0;
   }
 }
 
@@ -110,7 +123,3 @@ export function flatten(rows: Float32Array[], dims: number): Float32Array {
   return out;
 }
 
-/** Adds the class biases to every row of `scores`. */
-export function addBias(scores: Float32Array, bias: Float32Array, n: number, width: number): void {
-  for (let i = 0; i < n; i += 1) for (let c = 0; c < width; c += 1) scores[i * width + c] = (scores[i * width + c] ?? 0) + (bias[c] ?? 0);
-}

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildDesign, remapColumns, subsetRows, type Design } from './design.ts';
 import { lexicalFromJSON, type LexicalModel, type LexicalModelJSON } from './lexical.ts';
-import { addBias, denseLogits, flatten, layOut, softmaxRows, type HeadShape, type Layout } from './head-layout.ts';
+import { denseLogits, flatten, layOut, softmaxScores, type HeadShape, type Layout } from './head-layout.ts';
 import { Arena } from './simd.ts';
 
 /** Rows scored per chunk, bounding the scratch memory of one prediction call. */
@@ -80,10 +80,10 @@ export class FittedHead {
     return { meta, weights };
   }
 
-  private scoreChunk(dense: Float32Array[], sparse: Design['sparse']): Float32Array[] {
+  private scoreChunk(rows: Float32Array[], sparse: Design['sparse']): Float32Array[] {
     const { shape, params } = this.state;
     const { layout } = this;
-    const n = dense.length;
+    const n = rows.length;
     const nnz = sparse?.values.length ?? 0;
     const arena = new Arena(Arena.bytesFor([layout.lexical.length, n * layout.width, nnz, nnz, nnz]));
     const weights = arena.floats(layout.lexical.length);
@@ -96,17 +96,15 @@ export class FittedHead {
       values.array.set(sparse.values);
       arena.axpyRows({ dstRows: arena.indices(rowOf), srcRows: arena.indices(sparse.indices), values, count: nnz }, scores, weights, layout.width);
     }
+    let dense: Float32Array | undefined;
     if (shape.denseDims > 0) {
-      const x = tf.tensor2d(flatten(dense, shape.denseDims), [n, shape.denseDims]);
+      const x = tf.tensor2d(flatten(rows, shape.denseDims), [n, shape.denseDims]);
       const logits = denseLogits(shape, layout, params, x);
-      const values = logits.dataSync();
+      dense = logits.dataSync() as Float32Array;
       tf.dispose([x, logits]);
-      for (let i = 0; i < values.length; i += 1) scores.array[i] = (scores.array[i] ?? 0) + (values[i] ?? 0);
     }
-    addBias(scores.array, params.subarray(layout.bias.offset), n, layout.width);
-    const beta = this.state.inverseTemperature;
-    if (beta !== 1) for (let i = 0; i < scores.array.length; i += 1) scores.array[i]! *= beta;
-    softmaxRows(scores.array, n, layout.width, shape.numClasses);
+    const terms = { bias: params.subarray(layout.bias.offset), dense, scale: this.state.inverseTemperature };
+    softmaxScores(scores.array, { n, width: layout.width, numClasses: shape.numClasses }, terms);
     return Array.from({ length: n }, (_, i) => scores.array.slice(i * layout.width, i * layout.width + shape.numClasses));
   }
 }

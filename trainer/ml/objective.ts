@@ -5,16 +5,19 @@
  * ReLU hidden layer for 'mlp').
  */
 import * as tf from '@tensorflow/tfjs';
-import { addBias, balanceWeights, denseLogits, denseTensors, flatten, forwardMlp, sliceBlock, softmaxRows, type HeadShape, type Layout } from './head-layout.ts';
+import { balanceWeights, denseLogits, denseTensors, flatten, sliceBlock, softmaxScores, type HeadShape, type Layout } from './head-layout.ts';
 import { type SparseRows } from './lexical.ts';
 import { type Objective } from './optimize.ts';
 import { Arena, type Block, type PairList } from './simd.ts';
+import { loadSparse, type SparsePairs } from './sparse-pairs.ts';
 
 /** Training rows for one fit: sparse lexical rows (columns already local to the layout) and dense rows. */
 export interface TrainingRows {
   sparse?: SparseRows;
   dense: Float32Array[];
   labels: number[];
+  /** Weigh every example 1/n instead of class-balanced (for comparisons in tests). */
+  unweighted?: boolean;
 }
 
 /** The objective over one training set; call `dispose` to free its tensors. */
@@ -27,7 +30,6 @@ export class HeadObjective implements Objective {
   private readonly xT: tf.Tensor2D | undefined;
   private readonly scores: Block<Float32Array>;
   private readonly squaredXT: tf.Tensor2D | undefined;
-  private readonly denseMoments: Float64Array;
   private readonly sparse?: SparsePairs;
 
   constructor(
@@ -40,15 +42,10 @@ export class HeadObjective implements Objective {
   ) {
     this.size = layout.size;
     this.n = rows.labels.length;
-    this.weights = balanceWeights(rows.labels, shape.numClasses);
+    this.weights = rows.unweighted ? new Float64Array(this.n).fill(1 / this.n) : balanceWeights(rows.labels, shape.numClasses);
     this.labels = rows.labels;
     this.scores = arena.floats(this.n * layout.width);
-    this.denseMoments = new Float64Array(shape.denseDims);
     if (rows.sparse && shape.lexicalDims > 0) this.sparse = loadSparse(arena, rows.sparse, shape.lexicalDims);
-    for (let i = 0; i < this.n; i += 1) {
-      const row = rows.dense[i]!;
-      for (let k = 0; k < shape.denseDims; k += 1) this.denseMoments[k]! += this.weights[i]! * row[k]! * row[k]!;
-    }
     if (shape.denseDims > 0) {
       this.x = tf.tensor2d(flatten(rows.dense, shape.denseDims), [this.n, shape.denseDims]);
       // TF.js's wasm matMul is ~10× slower with transposeA than on a stored transpose.
@@ -87,7 +84,7 @@ export class HeadObjective implements Objective {
   /**
    * The Hessian's diagonal at `params`: Σᵢ wᵢ·xᵢⱼ²·pᵢ꜀(1−pᵢ꜀) (+λ) for the weight of feature j
    * on class c, Σᵢ wᵢ·pᵢ꜀(1−pᵢ꜀) for a bias. Computed exactly for the linear parts (one more pass
-   * with squared features); the hidden layer of 'mlp' gets a cruder feature-scale estimate. Rare
+   * with squared features), as a Gauss–Newton diagonal for the hidden layer of 'mlp'. Rare
    * n-grams have tiny curvature and frequent ones large, and a class's curvature depends on how
    * unsure the model is about it: without this L-BFGS needs about twice the iterations.
    */
@@ -103,8 +100,10 @@ export class HeadObjective implements Objective {
     }
     this.backPropagate(this.scores, out, this.sparse?.squared, () => {
       if (!this.squaredXT) return;
-      if (shape.kind === 'softmax') out.array.set(readAndDispose(tf.matMul(this.squaredXT, tf.tensor2d(scores, [n, layout.width]))), layout.w1.offset);
-      else this.estimateHiddenDiagonal(out.array);
+      if (shape.kind === 'softmax') {
+        out.array.set(readAndDispose(tf.tidy(() => tf.matMul(this.squaredXT!, tf.tensor2d(scores, [n, layout.width])))), layout.w1.offset);
+      }
+      else this.hiddenLayerDiagonal(params.array, scores, out.array);
     });
     for (const segment of layout.penalized) {
       for (let k = segment.offset; k < segment.offset + segment.length; k += 1) out.array[k]! += this.l2;
@@ -129,9 +128,8 @@ export class HeadObjective implements Objective {
     else if (sparse) arena.axpyRows(sparse.forward, scores, lexicalWeights, layout.width, sparse.forwardSplit);
     const dense = this.x && readAndDispose(denseLogits(shape, layout, params.array, this.x));
     waitForSparse();
-    if (dense) for (let i = 0; i < dense.length; i += 1) scores.array[i]! += dense[i]!;
-    addBias(scores.array, params.array.subarray(layout.bias.offset), n, layout.width);
-    softmaxRows(scores.array, n, layout.width, shape.numClasses);
+    const bias = params.array.subarray(layout.bias.offset);
+    softmaxScores(scores.array, { n, width: layout.width, numClasses: shape.numClasses }, { bias, dense });
   }
 
   /**
@@ -150,13 +148,24 @@ export class HeadObjective implements Objective {
     waitForSparse();
   }
 
-  /** For 'mlp': λ-free feature-scale estimate q·Σᵢ wᵢxᵢₖ² for W1, its mean for b1 and W2. */
-  private estimateHiddenDiagonal(out: Float32Array): void {
-    const { layout, shape } = this;
-    const q = (1 / shape.numClasses) * (1 - 1 / shape.numClasses);
-    this.denseMoments.forEach((moment, k) => out.fill(q * moment, layout.w1.offset + k * shape.hidden, layout.w1.offset + (k + 1) * shape.hidden));
-    const mean = this.denseMoments.reduce((sum, m) => sum + m, 0) / Math.max(1, this.denseMoments.length);
-    out.fill(q * mean, layout.b1.offset, layout.w2.offset + layout.w2.length);
+  /**
+   * For 'mlp', the Gauss–Newton diagonal: with hidden activations A = relu(X·W1 + b1) and
+   * per-class curvature weights M, W2 gets (A²)ᵀ·M, and the curvature reaching hidden unit h of
+   * example i, G = (M·(W2²)ᵀ) ⊙ [A > 0], gives W1 (X²)ᵀ·G and b1 the column sums of G.
+   */
+  private hiddenLayerDiagonal(params: Float32Array, curvature: Float32Array, out: Float32Array): void {
+    const { layout, shape, n } = this;
+    const [w1, b1, w2] = denseTensors(shape, layout, params) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const m = tf.tensor2d(curvature, [n, layout.width]);
+    const [dw2, dw1, db1] = tf.tidy(() => {
+      const hidden = tf.relu(tf.add(tf.matMul(this.x!, w1), b1));
+      const reaching = tf.mul(tf.matMul(m, tf.transpose(tf.square(w2))), tf.step(hidden));
+      return [tf.matMul(tf.transpose(tf.square(hidden)), m), tf.matMul(this.squaredXT!, reaching), tf.sum(reaching, 0)];
+    });
+    out.set(readAndDispose(dw1!), layout.w1.offset);
+    out.set(readAndDispose(db1!), layout.b1.offset);
+    out.set(readAndDispose(dw2!), layout.w2.offset);
+    tf.dispose([w1, b1, w2, m]);
   }
 
   /** Turns probabilities into weighted residuals w_i·(p − onehot) in place; returns the weighted loss. */
@@ -183,61 +192,19 @@ export class HeadObjective implements Objective {
       tf.dispose([grad, r]);
       return;
     }
-    const tensors = denseTensors(shape, layout, params);
-    // ∂ sum(logits ⊙ residual)/∂θ is backpropagation with the residual as the upstream gradient.
-    const grads = tf.grads((w1, b1, w2) => tf.sum(tf.mul(forwardMlp(this.x!, w1, b1, w2), r)))(tensors);
-    [layout.w1, layout.b1, layout.w2].forEach((segment, k) => out.set(grads[k]!.dataSync(), segment.offset));
-    tf.dispose([r, ...tensors, ...grads]);
+    const [w1, b1, w2] = denseTensors(shape, layout, params) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    // Backpropagation by hand with the residual as the upstream gradient: TF.js's own gradients
+    // multiply by transposed operands, which its wasm backend runs ~10× slower than a transpose
+    // followed by a plain product.
+    const grads = tf.tidy(() => {
+      const preActivation = tf.add(tf.matMul(this.x!, w1), b1);
+      const hidden = tf.relu(preActivation);
+      const upstream = tf.mul(tf.matMul(r, tf.transpose(w2)), tf.step(preActivation));
+      return [tf.matMul(this.xT!, upstream), tf.sum(upstream, 0), tf.matMul(tf.transpose(hidden), r)];
+    });
+    [layout.w1, layout.b1, layout.w2].forEach((segment, k) => out.set(readAndDispose(grads[k]!), segment.offset));
+    tf.dispose([r, w1, b1, w2]);
   }
-}
-
-/** The sparse rows as pair lists: by row for X·W, by column for Xᵀ·R, each with a balanced split point. */
-interface SparsePairs {
-  forward: PairList;
-  backward: PairList;
-  /** `backward` with squared values, for the Hessian diagonal. */
-  squared: PairList;
-  forwardSplit: number;
-  backwardSplit: number;
-}
-
-function loadSparse(arena: Arena, sparse: SparseRows, columns: number): SparsePairs {
-  const nnz = sparse.values.length;
-  const rowOf = new Uint32Array(nnz);
-  for (let i = 0; i < sparse.nRows; i += 1) rowOf.fill(i, sparse.indptr[i], sparse.indptr[i + 1]);
-  // Counting sort by column gives the transpose in O(nnz).
-  const columnStart = new Uint32Array(columns + 1);
-  for (const column of sparse.indices) columnStart[column + 1]! += 1;
-  for (let c = 0; c < columns; c += 1) columnStart[c + 1]! += columnStart[c]!;
-  const cursor = columnStart.slice(0, columns);
-  const byColumn = { rows: new Uint32Array(nnz), columns: new Uint32Array(nnz), values: new Float32Array(nnz) };
-  for (let p = 0; p < nnz; p += 1) {
-    const q = cursor[sparse.indices[p]!]!++;
-    byColumn.rows[q] = rowOf[p]!;
-    byColumn.columns[q] = sparse.indices[p]!;
-    byColumn.values[q] = sparse.values[p]!;
-  }
-  const values = (from: Float32Array) => {
-    const block = arena.floats(nnz, false);
-    block.array.set(from);
-    return block;
-  };
-  const backward = { dstRows: arena.indices(byColumn.columns), srcRows: arena.indices(byColumn.rows), values: values(byColumn.values), count: nnz };
-  return {
-    forward: { dstRows: arena.indices(rowOf), srcRows: arena.indices(sparse.indices), values: values(sparse.values), count: nnz },
-    backward,
-    squared: { ...backward, values: values(byColumn.values.map((value) => value * value)) },
-    forwardSplit: balancedSplit(sparse.indptr),
-    backwardSplit: balancedSplit(columnStart),
-  };
-}
-
-/** The boundary in `starts` (ascending offsets) closest to half of the last one. */
-function balancedSplit(starts: Uint32Array): number {
-  const half = starts[starts.length - 1]! / 2;
-  let best = 0;
-  for (const start of starts) if (Math.abs(start - half) < Math.abs(best - half)) best = start;
-  return best;
 }
 
 function readAndDispose(tensor: tf.Tensor): Float32Array {

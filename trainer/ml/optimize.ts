@@ -76,7 +76,7 @@ function iterate(arena: Arena, objective: Objective, x: Block<Float32Array>, opt
   // Every vector is written before it is read, so skip zeroing (first-touching ~100 MB costs).
   const vector = () => arena.floats(objective.size, false);
   let g = vector();
-  let next = { x: vector(), g: vector() };
+  const next = { x: vector(), g: vector() };
   const direction = vector();
   const inverseDiagonal = vector();
   const scratch = vector();
@@ -110,11 +110,9 @@ function iterate(arena: Arena, objective: Objective, x: Block<Float32Array>, opt
       step *= tries === 0 ? 0.1 : 0.5;
     }
     if (!(nextLoss <= loss + ARMIJO * step * slope)) {
-      if (stored === 0) {
-        // Not even a tiny steepest-descent step lowers f: stationary to working precision.
-        converged = true;
-        break;
-      }
+      // No acceptable step: retry once from the preconditioned gradient, then give up (usually
+      // f is already minimal to float32 precision; `converged` stays false either way).
+      if (stored === 0) break;
       stored = 0;
       continue;
     }

@@ -91,6 +91,12 @@ export class KernelHelper {
     return this.ints[ERROR] === 0;
   }
 
+  /** If bound to `memory`, points the helper at a one-page memory instead, so `memory` can be freed. */
+  unbind(memory: WebAssembly.Memory): void {
+    if (this.bound !== memory) return;
+    this.bind(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  }
+
   /** Starts `op` on the helper; `floatArg` is the one f32 argument of `axpy`. Pair with {@link wait}. */
   post(op: number, args: number[], floatArg?: number): void {
     if (this.busy) throw new Error('kernel helper is already busy');

@@ -20,7 +20,7 @@ const MIN_SPLIT = 1 << 16;
 export class Arena {
   private readonly memory: WebAssembly.Memory;
   private readonly kernels: KernelExports;
-  private readonly helper: KernelHelper | undefined;
+  private helper: KernelHelper | undefined;
   private next = 16;
 
   /** `parallel` asks for the helper thread (when the machine has one) on long operations. */
@@ -79,10 +79,11 @@ export class Arena {
    * takes [split, end) while this thread does [start, split).
    */
   axpyRows(pairs: PairList, dst: Block<Float32Array>, src: Block<Float32Array>, rowLength: number, split?: number): void {
-    if (split !== undefined && this.helper) {
-      this.helper.post(HelperOp.axpyRows, pairArgs(pairs, dst, src, rowLength, split, pairs.count));
+    const helper = split !== undefined ? this.claimHelper() : undefined;
+    if (helper && split !== undefined) {
+      helper.post(HelperOp.axpyRows, pairArgs(pairs, dst, src, rowLength, split, pairs.count));
       this.kernels.axpyRows(...pairArgs(pairs, dst, src, rowLength, 0, split));
-      this.helper.wait();
+      helper.wait();
       return;
     }
     this.kernels.axpyRows(...pairArgs(pairs, dst, src, rowLength, 0, pairs.count));
@@ -93,12 +94,12 @@ export class Arena {
    * for it, so the caller can do other work meanwhile (without the helper it runs right away).
    */
   axpyRowsInBackground(pairs: PairList, dst: Block<Float32Array>, src: Block<Float32Array>, rowLength: number): () => void {
-    if (!this.helper) {
+    const helper = this.claimHelper();
+    if (!helper) {
       this.axpyRows(pairs, dst, src, rowLength);
       return () => {};
     }
-    this.helper.post(HelperOp.axpyRows, pairArgs(pairs, dst, src, rowLength, 0, pairs.count));
-    const helper = this.helper;
+    helper.post(HelperOp.axpyRows, pairArgs(pairs, dst, src, rowLength, 0, pairs.count));
     return () => void helper.wait();
   }
 
@@ -130,11 +131,29 @@ export class Arena {
 
   /** Runs `run` on [0, length), handing the upper half to the helper when long enough; sums results. */
   private splitVector(length: number, run: (from: number, count: number, helper?: KernelHelper) => number): number {
-    if (!this.helper || length < MIN_SPLIT) return run(0, length);
+    const helper = length < MIN_SPLIT ? undefined : this.claimHelper();
+    if (!helper) return run(0, length);
     const half = padTo4(length / 2);
-    run(half, length - half, this.helper);
+    run(half, length - half, helper);
     const mine = run(0, half);
-    return mine + this.helper.wait();
+    return mine + helper.wait();
+  }
+
+  /**
+   * The helper, pointed at this arena's memory. Another arena may have borrowed it meanwhile (two
+   * fits interleaved on one event loop), so check on every use; rebinding costs a millisecond.
+   */
+  private claimHelper(): KernelHelper | undefined {
+    if (this.helper && !this.helper.bind(this.memory)) {
+      disableKernelHelper();
+      this.helper = undefined;
+    }
+    return this.helper;
+  }
+
+  /** Lets go of the helper thread so it no longer keeps this arena's memory alive. */
+  dispose(): void {
+    this.helper?.unbind(this.memory);
   }
 
   private reserve(length: number): number {

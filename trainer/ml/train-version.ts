@@ -79,9 +79,11 @@ export async function trainVersion(
       ? computeMetrics(heldOut.map((e) => e.label!), fit.head.predictProba(featuresOf(heldOut, withText)), numClasses)
       : null;
   const folds = Math.max(2, Math.min(5, smallestClassCount(labeled)));
+  // Folds start from the fitted head (close to each fold's optimum), with its L2.
   const oof = await crossValidatedProba(featuresOf(labeled, withText), labeled.map((e) => e.label!), numClasses, {
     kind: options.kind,
     l2: fit.l2,
+    warmStart: fit.head,
     lexical,
     folds,
     seed: options.seed,

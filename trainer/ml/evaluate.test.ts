@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initTensorBackend } from './backend.ts';
+import { assignFolds, crossValidatedProba, isHeldOut } from './evaluate.ts';
+import { fitHead } from './head.ts';
+import { createRandom } from './head-fit.ts';
+import { argmax } from './metrics.ts';
+
+beforeAll(async () => {
+  await initTensorBackend({ log: () => {} });
+});
+
+describe('isHeldOut', () => {
+  it('is a stable function of the key holding out about the requested fraction', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `sha256:${(i * 2654435761) >>> 0}`);
+    const held = keys.filter((key) => isHeldOut(key));
+    expect(held.length / keys.length).toBeGreaterThan(0.19);
+    expect(held.length / keys.length).toBeLessThan(0.21);
+    expect(keys.map((key) => isHeldOut(key))).toEqual(keys.map((key) => isHeldOut(key)));
+    expect(keys.filter((key) => isHeldOut(key, 0.5)).length / keys.length).toBeCloseTo(0.5, 1);
+    // A smaller fraction holds out a subset of a larger one, so raising it never moves samples back.
+    expect(keys.every((key) => !isHeldOut(key, 0.1) || isHeldOut(key, 0.2))).toBe(true);
+  });
+});
+
+describe('assignFolds', () => {
+  it('partitions the examples into stratified folds of equal size', () => {
+    const labels = Array.from({ length: 103 }, (_, i) => (i < 80 ? 0 : i < 100 ? 1 : 2));
+    const folds = assignFolds(labels, 5, 1);
+    expect(folds.flat().sort((a, b) => a - b)).toEqual(labels.map((_, i) => i));
+    for (const fold of folds) {
+      expect(fold.length).toBeGreaterThanOrEqual(20);
+      expect(fold.filter((i) => labels[i] === 0)).toHaveLength(16);
+      expect(fold.filter((i) => labels[i] === 1)).toHaveLength(4);
+    }
+  });
+});
+
+describe('crossValidatedProba', () => {
+  // Two noisy classes in 6 dimensions: out-of-fold accuracy must be well above chance but, unlike
+  // the training accuracy of a memorising model, honest.
+  const random = createRandom(3);
+  const labels = Array.from({ length: 300 }, (_, i) => i % 2);
+  const dense = labels.map((label) => Float32Array.from({ length: 6 }, (_, k) => (k === 0 ? label * 1.5 : 0) + 2 * (random() - 0.5)));
+
+  it('returns a probability vector for every example, from models that did not see it', async () => {
+    const fit = await fitHead({ dense }, labels, 2);
+    const oof = await crossValidatedProba({ dense }, labels, 2, { l2: fit.l2, warmStart: fit.head, folds: 5 });
+    expect(oof).toHaveLength(labels.length);
+    for (const row of oof) expect(row[0]! + row[1]!).toBeCloseTo(1, 5);
+    const accuracy = labels.filter((label, i) => argmax(oof[i]!) === label).length / labels.length;
+    expect(accuracy).toBeGreaterThan(0.7);
+    expect(accuracy).toBeLessThan(0.98);
+  });
+
+  it('chooses the L2 itself and survives folds that miss a class', async () => {
+    const tiny = [0, 0, 0, 0, 1, 1, 1, 1, 2];
+    const points = tiny.map((label) => Float32Array.of(label, 1 - label));
+    const oof = await crossValidatedProba({ dense: points }, tiny, 3, { folds: 3 });
+    expect(oof).toHaveLength(tiny.length);
+    expect(oof.every((row) => [...row].every(Number.isFinite))).toBe(true);
+  });
+});
