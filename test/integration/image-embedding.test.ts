@@ -6,7 +6,7 @@ import { createEncoderPool } from '#trainer/encoder-pool.ts';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { SHARED_IMAGE_MODEL_DIR } from '#trainer/ml/encoders/shared-datasets.ts';
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
-import { uniqueName } from '#test/setup/databases.ts';
+import { redisUrl, uniqueName } from '#test/setup/databases.ts';
 import { TestClient } from '#test/setup/http.ts';
 import { buildUser } from '#test/factories/users.ts';
 import { encodePng } from '#test/factories/images.ts';
@@ -56,7 +56,8 @@ describe('embedding an image project', () => {
 
   it('says why it cannot embed when no image model is configured', async () => {
     // A trainer whose encoder pool has no image model directory, on its own queue prefix.
-    const jobs = createJobSystem({ databaseUrl: app.database.connectionString, embedded: true, prefix: app.deps.env.SIFT_QUEUE_PREFIX });
+    // Same backend and prefix as the app's queue, so the import's embed job reaches this trainer.
+    const jobs = createJobSystem({ redisUrl: redisUrl(), databaseUrl: app.database.connectionString, embedded: true, prefix: app.deps.env.SIFT_QUEUE_PREFIX });
     extraJobs.push(jobs);
     await startTrainerWorkers({ db: app.deps.db, jobs, bus: app.deps.bus, encoders: createEncoderPool({}), backend: () => 'wasm' });
     const projectId = await importImages('No model');
@@ -71,7 +72,7 @@ describe('embedding an image project', () => {
   });
 
   it('embeds images with MobileNet when the model directory is configured', async () => {
-    const jobs = createJobSystem({ databaseUrl: app.database.connectionString, embedded: true, prefix: uniqueName('img') });
+    const jobs = createJobSystem({ redisUrl: redisUrl(), databaseUrl: app.database.connectionString, embedded: true, prefix: uniqueName('img') });
     extraJobs.push(jobs);
     const deps = { ...app.deps, jobs };
     await startTrainerWorkers({ db: app.deps.db, jobs, bus: app.deps.bus, encoders: createEncoderPool({ imageModelDir: SHARED_IMAGE_MODEL_DIR }), backend: () => 'wasm' });
