@@ -1,24 +1,14 @@
 import { createHash } from 'node:crypto';
 import { zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
 import { encodeGif, encodeJpeg, encodePng, encodeVp8Header, encodeWebp } from '#test/factories/images.ts';
 import { defaultImportLimits, type ImportLimits } from './import.schema.ts';
 import { parseImageFiles } from './parse-images.ts';
+import { catchAppError } from '#test/setup/app-error.ts';
 
 const limits = (overrides: Partial<ImportLimits>): ImportLimits => ({ ...defaultImportLimits, ...overrides });
 const zip = (entries: Zippable) => Buffer.from(zipSync(entries));
 
-/** Runs `fn`, expecting an AppError, and returns it so its code and message can be asserted. */
-function catchAppError(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 /** Rewrites the declared uncompressed size of a one-entry zip in both its local and central headers. */
 function declareSize(archive: Buffer, size: number): Buffer {

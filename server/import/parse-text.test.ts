@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.ts';
 import { defaultImportLimits } from './import.schema.ts';
 import { detectTextFormat, parseTextFile, previewTextFile } from './parse-text.ts';
+import { catchAppError } from '#test/setup/app-error.ts';
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 const parse = (fileName: string, text: string | Buffer, extra: { textField?: string; limits?: typeof defaultImportLimits } = {}) =>
   parseTextFile({ fileName, data: typeof text === 'string' ? utf8(text) : text, ...extra });
 
-/** Runs `fn`, expecting an AppError, and returns it so its code and message can be asserted. */
-function catchAppError(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('detectTextFormat', () => {
   it('trusts known extensions, then sniffs the first non-space character', () => {

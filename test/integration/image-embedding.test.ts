@@ -8,21 +8,9 @@ import { SHARED_IMAGE_MODEL_DIR } from '#trainer/ml/encoders/shared-datasets.ts'
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
 import { redisUrl, uniqueName } from '#test/setup/databases.ts';
 import { TestClient } from '#test/setup/http.ts';
+import { waitFor } from '#test/setup/wait.ts';
 import { buildUser } from '#test/factories/users.ts';
 import { encodePng } from '#test/factories/images.ts';
-
-function waitFor<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const found = find();
-      if (found !== undefined) return resolve(found);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 /**
  * Image projects: without SIFT_IMAGE_MODEL_DIR the embed job stops with a clear reason (and the

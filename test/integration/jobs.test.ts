@@ -5,6 +5,7 @@ import { CLEANUP_QUEUE, type CleanupPayload, type CleanupResult } from '#trainer
 import { createCleanupProcessor } from '#trainer/jobs/cleanup.processor.ts';
 import { insertUser } from '#db/users.ts';
 import { insertSession } from '#db/sessions.ts';
+import { waitFor } from '#test/setup/wait.ts';
 import { createTestDatabase, databaseBackends, redisUrl, uniqueName, type TestDatabase } from '#test/setup/databases.ts';
 
 type QueueBackend = 'redis' | 'postgres' | 'pglite';
@@ -12,19 +13,6 @@ type QueueBackend = 'redis' | 'postgres' | 'pglite';
 function queueBackends(): QueueBackend[] {
   const list: QueueBackend[] = databaseBackends().includes('postgres') ? ['postgres', 'pglite'] : ['pglite'];
   return redisUrl() ? ['redis', ...list] : list;
-}
-
-function waitFor<T>(predicate: () => T | undefined, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const value = predicate();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 describe.each(queueBackends())('BullMQ on %s', (backend) => {

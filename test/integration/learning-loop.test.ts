@@ -5,22 +5,15 @@ import { createEncoderPool } from '#trainer/encoder-pool.ts';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
 import { TestClient } from '#test/setup/http.ts';
+import { waitFor } from '#test/setup/wait.ts';
 import { buildUser } from '#test/factories/users.ts';
 import { banking77Rows, toCsv } from '#test/factories/banking77.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
 
+/** The first event matching `match`; the error lists every event seen, to show where the loop stopped. */
 function waitForEvent(events: SiftEvent[], match: (e: SiftEvent) => boolean, timeoutMs: number): Promise<SiftEvent> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      const found = events.find(match);
-      if (found) return resolve(found);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`no matching event in ${timeoutMs} ms; saw ${events.map((e) => e.type).join(', ')}`));
-      setTimeout(tick, 50);
-    };
-    tick();
-  });
+  return waitFor(() => events.find(match), timeoutMs, () => `a matching event; saw ${events.map((e) => e.type).join(', ')}`);
 }
 
 // One backend is enough here: the queue and database paths are covered on all backends elsewhere,

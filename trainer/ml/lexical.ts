@@ -217,9 +217,7 @@ function weighRow(blocks: BlockCounts[], columnOf: Int32Array, idf: Float32Array
       values[size++] = value;
       norm += value * value;
     }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let k = 0; k < size; k += 1) values[k]! *= scale;
-    return { columns: columns.subarray(0, size), values: values.subarray(0, size) };
+    return normalized(columns, values, size, norm);
   });
   return mergeSorted(weighed[0]!, weighed[1]!);
 }
@@ -241,7 +239,12 @@ function mergeSorted(a: { columns: Uint32Array; values: Float64Array }, b: { col
     values[size++] = value;
     norm += value * value;
   }
+  return normalized(columns, values, size, norm);
+}
+
+/** The first `size` entries, scaled to unit L2 norm (`norm` is their sum of squares). */
+function normalized<V extends Float32Array | Float64Array>(columns: Uint32Array, values: V, size: number, norm: number) {
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   for (let k = 0; k < size; k += 1) values[k]! *= scale;
-  return { columns: columns.subarray(0, size), values: values.subarray(0, size) };
+  return { columns: columns.subarray(0, size), values: values.subarray(0, size) as V };
 }

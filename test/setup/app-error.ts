@@ -1,0 +1,12 @@
+import { AppError } from '#server/errors.ts';
+
+/** Runs `fn`, expecting an AppError, and returns it so its code and message can be asserted. */
+export function catchAppError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
