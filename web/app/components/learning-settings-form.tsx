@@ -17,6 +17,23 @@ function FieldError({ id, messages }: { id: string; messages: string[] | undefin
   );
 }
 
+/** Radio buttons, one per option, each with its name and a one-line explanation. */
+function ChoiceGroup({ name, options, checked }: { name: string; options: Record<string, { name: string; explanation: string }>; checked: string }) {
+  return (
+    <div className="choice-group">
+      {Object.entries(options).map(([value, option]) => (
+        <label key={value} className="choice">
+          <input type="radio" name={name} value={value} defaultChecked={checked === value} />
+          <span className="choice__text">
+            <span className="choice__name">{option.name}</span>
+            <span className="choice__hint">{option.explanation}</span>
+          </span>
+        </label>
+      ))}
+    </div>
+  );
+}
+
 /** How the queue picks samples, when the model retrains, what kind of model, and whether annotators see its guess. */
 export function LearningSettingsForm({ settings }: { settings: LearningSettings }) {
   const id = useId();
@@ -29,17 +46,7 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
     <fetcher.Form method="post" className="stack settings-form" noValidate>
       <fieldset aria-describedby={`${id}-strategy-hint ${id}-strategy-error`}>
         <legend>Which samples to ask about next</legend>
-        <div className="choice-group">
-          {Object.entries(strategyOptions).map(([value, option]) => (
-            <label key={value} className="choice">
-              <input type="radio" name="strategy" value={value} defaultChecked={settings.strategy === value} />
-              <span className="choice__text">
-                <span className="choice__name">{option.name}</span>
-                <span className="choice__hint">{option.explanation}</span>
-              </span>
-            </label>
-          ))}
-        </div>
+        <ChoiceGroup name="strategy" options={strategyOptions} checked={settings.strategy} />
         <p id={`${id}-strategy-hint`} className="field__hint">
           Until the first model exists, the queue spreads across the data instead.
         </p>
@@ -79,17 +86,7 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
 
       <fieldset aria-describedby={`${id}-head-error`}>
         <legend>Kind of model</legend>
-        <div className="choice-group">
-          {Object.entries(headKindOptions).map(([value, option]) => (
-            <label key={value} className="choice">
-              <input type="radio" name="headKind" value={value} defaultChecked={settings.headKind === value} />
-              <span className="choice__text">
-                <span className="choice__name">{option.name}</span>
-                <span className="choice__hint">{option.explanation}</span>
-              </span>
-            </label>
-          ))}
-        </div>
+        <ChoiceGroup name="headKind" options={headKindOptions} checked={settings.headKind} />
         <FieldError id={`${id}-head-error`} messages={errors.headKind} />
       </fieldset>
 
