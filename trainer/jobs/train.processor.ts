@@ -9,7 +9,7 @@ import { TrainPayload, type TrainResult } from './train.job.ts';
 import { loadProjectSnapshot } from './load-project.ts';
 import { scoreProject } from './score.processor.ts';
 import { requestTraining } from './triggers.ts';
-import { canTrain, decidePromotion, trainVersion } from '../ml/train-version.ts';
+import { canTrain, decidePromotion, trainVersion, type WarmState } from '../ml/train-version.ts';
 import { packModel } from '../ml/model-blob.ts';
 
 export interface TrainDeps {
@@ -26,11 +26,12 @@ export interface TrainDeps {
  * it is not worse than the live one, re-rank the pool. Progress and results go to the browsers.
  */
 export function createTrainProcessor(deps: TrainDeps) {
+  const warmStates = new WarmStates(WARM_PROJECTS);
   return async (job: Job): Promise<TrainResult> => {
     const parsed = TrainPayload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad train payload: ${parsed.error.message}`);
     try {
-      return await train(deps, job, parsed.data);
+      return await train(deps, job, parsed.data, warmStates);
     } catch (error) {
       // The browser shows "Training…" until it hears how the run ended.
       const reason = error instanceof Error ? error.message : String(error);
@@ -40,7 +41,33 @@ export function createTrainProcessor(deps: TrainDeps) {
   };
 }
 
-async function train(deps: TrainDeps, job: Job, payload: TrainPayload): Promise<TrainResult> {
+/** Projects whose last run's state the trainer keeps in memory (each holds six heads). */
+const WARM_PROJECTS = 4;
+
+/**
+ * The last {@link WarmState} of recently trained projects, least recently used dropped first. Lost
+ * on restart, when the next run simply starts cold (slower, same result).
+ */
+class WarmStates {
+  private readonly states = new Map<number, WarmState>();
+  constructor(private readonly capacity: number) {}
+
+  take(projectId: number): WarmState | undefined {
+    const state = this.states.get(projectId);
+    this.states.delete(projectId);
+    return state;
+  }
+
+  put(projectId: number, state: WarmState): void {
+    this.states.set(projectId, state);
+    for (const oldest of this.states.keys()) {
+      if (this.states.size <= this.capacity) break;
+      this.states.delete(oldest);
+    }
+  }
+}
+
+async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmStates: WarmStates): Promise<TrainResult> {
   const now = deps.now ?? (() => new Date());
   const { projectId } = payload;
   const started = Date.now();
@@ -58,7 +85,10 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload): Promise<
     kind: snapshot.settings.headKind,
     warmStart: snapshot.active?.head,
     seed: projectId,
+    // Taken out while the run holds it, so a failed run leaves no half-updated state behind.
+    previous: warmStates.take(projectId),
   });
+  warmStates.put(projectId, trained.warmState);
   await publish('train.progress', { stage: 'evaluated', ms: Date.now() - started });
   const decision = decidePromotion({ examples: snapshot.examples, candidate: trained.head, active: snapshot.active?.head, numClasses });
   const serialized = trained.head.serialize();

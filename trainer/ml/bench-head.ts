@@ -107,10 +107,10 @@ async function reportTrainEval(train: Split, lexical: LexicalModel, numClasses: 
   const fitted = performance.now();
   const oof = await crossValidatedProba(subset, labels, numClasses, { lexical, l2: fit.l2, warmStart: fit.head, folds: 5 });
   const finished = performance.now();
-  console.log(`train_eval_${SUBSET}_s: ${((finished - started) / 1000).toFixed(2)}`);
-  console.log(`train_eval_${SUBSET}_fit_s: ${((fitted - started) / 1000).toFixed(2)} (l2 ${fit.l2.toExponential(2)}, final fit ${fit.iterations} iterations)`);
-  console.log(`train_eval_${SUBSET}_oof_s: ${((finished - fitted) / 1000).toFixed(2)}`);
-  console.log(`train_eval_${SUBSET}_oof_accuracy: ${computeMetrics(labels, oof, numClasses).accuracy.toFixed(4)}`);
+  console.log(`train_eval_${SUBSET}_cold_s: ${((finished - started) / 1000).toFixed(2)}`);
+  console.log(`train_eval_${SUBSET}_cold_fit_s: ${((fitted - started) / 1000).toFixed(2)} (l2 ${fit.l2.toExponential(2)}, final fit ${fit.iterations} iterations)`);
+  console.log(`train_eval_${SUBSET}_cold_oof_s: ${((finished - fitted) / 1000).toFixed(2)}`);
+  console.log(`train_eval_${SUBSET}_cold_oof_accuracy: ${computeMetrics(labels, oof, numClasses).accuracy.toFixed(4)}`);
 }
 
 /** Labels needed (mean over seeds of the first curve point) to reach `target` accuracy, per strategy. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTensorBackend } from './backend.ts';
-import { assignFolds, crossValidatedProba, isHeldOut } from './evaluate.ts';
+import { assignFolds, crossValidate, crossValidatedProba, isHeldOut, planFolds } from './evaluate.ts';
 import { fitHead } from './head.ts';
 import { createRandom } from './head-fit.ts';
 import { argmax } from './metrics.ts';
@@ -35,6 +35,27 @@ describe('assignFolds', () => {
   });
 });
 
+describe('planFolds', () => {
+  it('keeps every known sample in its fold and deals new ones to keep folds stratified', () => {
+    const labels = Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : 1));
+    const keys = labels.map((_, i) => `k${i}`);
+    const first = planFolds(keys, labels, 5, 1);
+    expect(new Set(first.foldOf.values())).toEqual(new Set([0, 1, 2, 3, 4]));
+    // 30 more labels arrive, all of class 1, and two earlier samples are gone (unlabeled).
+    const moreLabels = [...labels.slice(2), ...Array<number>(30).fill(1)];
+    const moreKeys = [...keys.slice(2), ...Array.from({ length: 30 }, (_, i) => `new${i}`)];
+    const next = planFolds(moreKeys, moreLabels, 5, 1, first);
+    for (const key of keys.slice(2)) expect(next.foldOf.get(key)).toBe(first.foldOf.get(key));
+    expect(next.foldOf.has('k0')).toBe(false);
+    for (const label of [0, 1]) {
+      const perFold = [0, 1, 2, 3, 4].map((fold) => moreKeys.filter((key, i) => moreLabels[i] === label && next.foldOf.get(key) === fold).length);
+      expect(Math.max(...perFold) - Math.min(...perFold)).toBeLessThanOrEqual(1);
+    }
+    // A different fold count cannot keep the plan: it is dealt afresh.
+    expect(planFolds(moreKeys, moreLabels, 3, 1, first).k).toBe(3);
+  });
+});
+
 describe('crossValidatedProba', () => {
   // Two noisy classes in 6 dimensions: out-of-fold accuracy must be well above chance but, unlike
   // the training accuracy of a memorising model, honest.
@@ -48,6 +69,19 @@ describe('crossValidatedProba', () => {
     expect(oof).toHaveLength(labels.length);
     for (const row of oof) expect(row[0]! + row[1]!).toBeCloseTo(1, 5);
     const accuracy = labels.filter((label, i) => argmax(oof[i]!) === label).length / labels.length;
+    expect(accuracy).toBeGreaterThan(0.7);
+    expect(accuracy).toBeLessThan(0.98);
+  });
+
+  it('starts each fold from the previous fold head when the plan carries over', async () => {
+    const fit = await fitHead({ dense }, labels, 2);
+    const keys = labels.map((_, i) => `row${i}`);
+    const before = await crossValidate({ dense: dense.slice(0, 280) }, labels.slice(0, 280), 2, { l2: fit.l2, warmStart: fit.head, folds: 5, keys: keys.slice(0, 280) });
+    expect(before.cleanStarts).toBe(0);
+    const after = await crossValidate({ dense }, labels, 2, { l2: fit.l2, warmStart: fit.head, folds: 5, keys, previous: before });
+    expect(after.cleanStarts).toBe(5);
+    expect(after.heads.every((head) => head !== undefined)).toBe(true);
+    const accuracy = labels.filter((label, i) => argmax(after.proba[i]!) === label).length / labels.length;
     expect(accuracy).toBeGreaterThan(0.7);
     expect(accuracy).toBeLessThan(0.98);
   });

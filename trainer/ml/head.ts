@@ -29,6 +29,8 @@ export interface FitOptions {
   warmStart?: Head;
   /** Lexical model fitted on all project texts; if omitted and texts are given, fitted on the training texts. */
   lexical?: LexicalModel;
+  /** With `l2` given: the calibration to keep (default: the warm start's). Ignored when L2 is searched. */
+  inverseTemperature?: number;
 }
 
 /** A fitted head. */
@@ -93,7 +95,7 @@ export async function fitDesign(
   let start = warmStart;
   let l2 = options.l2;
   // Without a selection to calibrate on, keep the warm start's calibration (cross-validation folds).
-  let inverseTemperature = warmStart?.state.inverseTemperature ?? 1;
+  let inverseTemperature = options.inverseTemperature ?? warmStart?.state.inverseTemperature ?? 1;
   if (l2 === undefined) {
     const selected = await selectL2(design, labels, numClasses, kind, warmStart, options.seed ?? 0);
     l2 = selected.l2;

@@ -59,4 +59,21 @@ describe('training a version', () => {
     expect(better.promote).toBe(true);
     expect(decidePromotion({ examples, candidate: bad.head, active: undefined, numClasses: 3 }).promote).toBe(true);
   });
+
+  it('starts the next version from the previous one: same folds, L2 re-used until labels grow by a quarter', async () => {
+    const { examples } = blobs(60, 4);
+    const labeledUpTo = (count: number) => examples.map((e, i) => ({ ...e, label: i % 60 < count ? e.label : null }));
+    const first = await trainVersion(labeledUpTo(40), 3, { kind: 'softmax', seed: 1 });
+    expect(first.metrics.l2Choice).toBe('searched');
+    const second = await trainVersion(labeledUpTo(44), 3, { kind: 'softmax', seed: 1, previous: first.warmState });
+    expect(second.metrics.l2Choice).toBe('reused');
+    expect(second.warmState.searchedAt).toBe(first.warmState.searchedAt);
+    for (const [key, fold] of first.warmState.folds.plan.foldOf) expect(second.warmState.folds.plan.foldOf.get(key)).toBe(fold);
+    expect(second.metrics.crossValidation.accuracy).toBeGreaterThan(0.9);
+    const third = await trainVersion(labeledUpTo(60), 3, { kind: 'softmax', seed: 1, previous: second.warmState });
+    expect(third.metrics.l2Choice).toBe('searched');
+    // A state from another head kind is not used.
+    const mlp = await trainVersion(labeledUpTo(44), 3, { kind: 'mlp', seed: 1, previous: first.warmState });
+    expect(mlp.metrics.l2Choice).toBe('searched');
+  });
 });

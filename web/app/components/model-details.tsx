@@ -58,7 +58,11 @@ function TrainingFacts({ metrics, shown }: { metrics: VersionMetrics; shown: Met
     ['Trained on', pluralize(metrics.numTrain, 'sample')],
     ['Held out', pluralize(metrics.numHeldOut, 'sample'), 'Never trained on by any version, so versions compare fairly'],
     ['Cross-validation', `${metrics.folds} folds`],
-    ['L2 penalty', metrics.l2.toPrecision(2), 'Regularization strength, chosen by the trainer'],
+    [
+      'L2 penalty',
+      `${metrics.l2.toPrecision(2)}${metrics.l2Choice === 'reused' ? ' (kept from the last search)' : ''}`,
+      'Regularization strength, chosen on a validation split; searched again once labels grow by a quarter',
+    ],
     ['Optimizer', `${metrics.converged ? 'converged' : 'did not converge'} in ${formatCount(metrics.iterations)} iterations`],
   ];
   return (

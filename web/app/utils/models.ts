@@ -24,6 +24,8 @@ const VersionMetrics = z.object({
   crossValidation: Metrics,
   folds: z.number(),
   l2: z.number(),
+  // Older trainers did not record how the L2 was chosen.
+  l2Choice: z.enum(['searched', 'reused']).optional(),
   iterations: z.number(),
   converged: z.boolean(),
   numTrain: z.number(),
