@@ -32,10 +32,19 @@ export function readDataset(spec: DatasetSpec): { kind: 'text' | 'image'; rows: 
     const label = record[spec.labelField];
     if (typeof value !== 'string' || value === '') throw new Error(`${spec.file} row ${index + 1}: "${field}" is missing or empty`);
     if (label === undefined || label === null || label === '') throw new Error(`${spec.file} row ${index + 1}: "${spec.labelField}" is missing or empty`);
-    const input = kind === 'text' ? value : new Uint8Array(readFileSync(path.resolve(path.dirname(spec.file), value)));
+    const input = kind === 'text' ? value : readImage(path.resolve(path.dirname(spec.file), value), `${spec.file} row ${index + 1}`);
     return { index, input, label: String(label), key: kind === 'text' ? value : `${spec.file}:${value}` };
   });
   return { kind, rows };
+}
+
+function readImage(file: string, where: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${where}: cannot read image ${file} (${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message})`);
+  }
 }
 
 function readRecords(file: string): Record<string, unknown>[] {

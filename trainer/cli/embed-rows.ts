@@ -22,12 +22,30 @@ export async function embedRows(
   const started = Date.now();
   for (let start = 0; start < missing.length; start += CHUNK) {
     const chunk = missing.slice(start, start + CHUNK);
-    const inputs = chunk.map((i) => rows[i]!.input);
-    const vectors = await (encoder as Encoder<string | Uint8Array>).embed(inputs);
+    const vectors = await embedNamingBadRow(encoder as Encoder<string | Uint8Array>, chunk.map((i) => rows[i]!));
     cache.add(chunk.map((i, j) => ({ key: keys[i]!, vector: vectors[j]! })));
     const done = Math.min(start + CHUNK, missing.length);
     console.error(`  ${done}/${missing.length} (${((done / (Date.now() - started)) * 1000).toFixed(0)}/s)`);
   }
   encoder.dispose();
   return { encoder: name, vectors: keys.map((k) => cache.get(k)!) };
+}
+
+/**
+ * Embeds a chunk; if it fails (an image that does not decode), embeds its rows one by one to say
+ * which row is at fault.
+ */
+async function embedNamingBadRow(encoder: Encoder<string | Uint8Array>, rows: LabeledRow[]): Promise<Float32Array[]> {
+  try {
+    return await encoder.embed(rows.map((r) => r.input));
+  } catch (chunkError) {
+    for (const row of rows) {
+      try {
+        await encoder.embed([row.input]);
+      } catch (error) {
+        throw new Error(`row ${row.index + 1} (${row.key}): ${(error as Error).message}`);
+      }
+    }
+    throw chunkError;
+  }
 }
