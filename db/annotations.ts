@@ -26,7 +26,7 @@ export interface ProjectStats {
  */
 export async function upsertAnnotation(
   trx: Db,
-  input: { projectId: number; sampleId: number; userId: number; labelId: number; durationMs: number },
+  input: { projectId: number; sampleId: number; userId: number; labelId: number; durationMs: number; overlap: number },
 ): Promise<{ annotation: Annotation; action: 'create' | 'update' }> {
   const row = await trx
     .insertInto('annotation')
@@ -52,7 +52,7 @@ export async function upsertAnnotation(
     .insertInto('annotation_event')
     .values({ ...pickEvent(input), label_id: input.labelId, action, duration_ms: input.durationMs })
     .execute();
-  await refreshResolution(trx, input.projectId, input.sampleId);
+  await refreshResolution(trx, input.projectId, input.sampleId, input.overlap);
   return {
     action,
     annotation: {
@@ -75,7 +75,7 @@ function pickEvent(input: { projectId: number; sampleId: number; userId: number 
  * Removes the user's most recently changed annotation in the project (undo) and returns its sample id.
  * The removal is recorded in the history.
  */
-export async function deleteLastAnnotation(trx: Db, input: { projectId: number; userId: number }): Promise<number | undefined> {
+export async function deleteLastAnnotation(trx: Db, input: { projectId: number; userId: number; overlap: number }): Promise<number | undefined> {
   const last = await trx
     .selectFrom('annotation')
     .select(['id', 'sample_id'])
@@ -91,32 +91,38 @@ export async function deleteLastAnnotation(trx: Db, input: { projectId: number; 
     .insertInto('annotation_event')
     .values({ ...pickEvent({ ...input, sampleId: last.sample_id }), label_id: null, action: 'delete', duration_ms: null })
     .execute();
-  await refreshResolution(trx, input.projectId, last.sample_id);
+  await refreshResolution(trx, input.projectId, last.sample_id, input.overlap);
   return last.sample_id;
 }
 
 /**
- * A sample's resolution follows its annotations: the most recent one decides (method `single`).
- * Reviews and agreement rules for overlapping annotators build on this later.
+ * A sample's resolution follows its annotations, unless a reviewer decided it (method `review`,
+ * which stands until a reviewer changes it). With overlap 1 the most recent annotation decides
+ * (`single`). With overlap n > 1 the sample is resolved once n annotators agree (`agreement`);
+ * until it has n annotations it has none, and when they disagree it waits in the reviewers' queue.
  */
-async function refreshResolution(trx: Db, projectId: number, sampleId: number): Promise<void> {
-  const latest = await trx
+async function refreshResolution(trx: Db, projectId: number, sampleId: number, overlap: number): Promise<void> {
+  const existing = await trx.selectFrom('resolution').select('method').where('sample_id', '=', sampleId).executeTakeFirst();
+  if (existing?.method === 'review') return;
+  const annotations = await trx
     .selectFrom('annotation')
     .select(['label_id', 'user_id'])
     .where('sample_id', '=', sampleId)
     .orderBy('updated_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!latest) {
+    .orderBy('id', 'desc')
+    .execute();
+  const latest = annotations[0];
+  const agreed = annotations.length >= overlap && annotations.every((a) => a.label_id === latest?.label_id);
+  if (!latest || !agreed) {
     await trx.deleteFrom('resolution').where('sample_id', '=', sampleId).execute();
     return;
   }
+  const method = overlap > 1 ? 'agreement' : 'single';
+  const resolvedBy = overlap > 1 ? null : latest.user_id;
   await trx
     .insertInto('resolution')
-    .values({ sample_id: sampleId, project_id: projectId, label_id: latest.label_id, method: 'single', resolved_by: latest.user_id })
-    .onConflict((oc) =>
-      oc.column('sample_id').doUpdateSet({ label_id: latest.label_id, method: 'single', resolved_by: latest.user_id, updated_at: sql`now()` }),
-    )
+    .values({ sample_id: sampleId, project_id: projectId, label_id: latest.label_id, method, resolved_by: resolvedBy })
+    .onConflict((oc) => oc.column('sample_id').doUpdateSet({ label_id: latest.label_id, method, resolved_by: resolvedBy, updated_at: sql`now()` }))
     .execute();
 }
 

@@ -127,42 +127,6 @@ export async function findSampleImage(
   return row?.image_mime ? { mime: row.image_mime, data: row.data } : undefined;
 }
 
-/**
- * The next sample for a user: one nobody has resolved and this user has not annotated,
- * excluding the ones they skipped this session, in queue order.
- */
-export async function findNextSample(
-  db: Db,
-  input: { projectId: number; userId: number; excludeIds: number[] },
-): Promise<Sample | undefined> {
-  let query = db
-    .selectFrom('sample')
-    .selectAll('sample')
-    .where('sample.project_id', '=', input.projectId)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'sample.id'))),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('annotation')
-            .select('annotation.id')
-            .whereRef('annotation.sample_id', '=', 'sample.id')
-            .where('annotation.user_id', '=', input.userId),
-        ),
-      ),
-    );
-  if (input.excludeIds.length > 0) query = query.where('sample.id', 'not in', input.excludeIds);
-  // The queue's rank first (active learning); samples not ranked yet (new imports) after, oldest first.
-  const row = await query
-    .leftJoin('sample_score', 'sample_score.sample_id', 'sample.id')
-    .orderBy('sample_score.rank', (ob) => ob.asc().nullsLast())
-    .orderBy('sample.id')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? sampleRowToSample(row) : undefined;
-}
-
 export async function countSamples(db: Db, projectId: number): Promise<number> {
   const row = await db
     .selectFrom('sample')

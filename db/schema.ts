@@ -186,6 +186,43 @@ export interface PredictionTable {
   created_at: Timestamp;
 }
 
+export interface AssignmentTable {
+  project_id: number;
+  user_id: number;
+  sample_id: number;
+  leased_at: Timestamp;
+  expires_at: Timestamp;
+}
+export interface SuspectTable {
+  sample_id: number;
+  project_id: number;
+  model_version_id: number | null;
+  label_id: number;
+  suggested_label_id: number;
+  score: number;
+  flagged: boolean;
+  self_confidence: number;
+  neighbor_agreement: number | null;
+  rank: number;
+}
+export interface SuspectDecisionTable {
+  id: Generated<number>;
+  project_id: number;
+  sample_id: number;
+  label_id: number;
+  suggested_label_id: number;
+  final_label_id: number | null;
+  decision: 'accepted' | 'dismissed';
+  score: number;
+  decided_by: number | null;
+  decided_at: Timestamp;
+}
+export interface SampleMapTable {
+  sample_id: number;
+  project_id: number;
+  x: number;
+  y: number;
+}
 export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
@@ -206,6 +243,10 @@ export interface Database {
   embedding_cache: EmbeddingCacheTable;
   oof_prediction: OofPredictionTable;
   sample_score: SampleScoreTable;
+  assignment: AssignmentTable;
+  suspect: SuspectTable;
+  suspect_decision: SuspectDecisionTable;
+  sample_map: SampleMapTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

@@ -3,12 +3,14 @@ import { authRouter } from './auth/auth.router.ts';
 import { projectsRouter } from './projects/projects.router.ts';
 import { labelingRouter } from './labeling/labeling.router.ts';
 import { modelsRouter } from './learning/models.router.ts';
+import { reviewRouter } from './review/review.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
   projects: projectsRouter,
   labeling: labelingRouter,
   models: modelsRouter,
+  review: reviewRouter,
 });
 export type AppRouter = typeof appRouter;
 

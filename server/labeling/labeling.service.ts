@@ -1,6 +1,7 @@
 import { deleteLastAnnotation, findAnnotation, getProjectStats, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
 import { findLabel } from '#db/labels.ts';
-import { findNextSample, findSample, type Sample } from '#db/samples.ts';
+import { findSample, type Sample } from '#db/samples.ts';
+import { leaseNextSample, releaseAssignment } from '#db/assignments.ts';
 import { findQueueEntry } from '#db/queue.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import type { User } from '#db/users.ts';
@@ -49,8 +50,10 @@ async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLa
   };
 }
 
+/** The annotator's next sample, leased to them (see db/assignments.ts for the overlap rules). */
 export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
-  const sample = await findNextSample(deps.db, { projectId: access.project.id, userId: user.id, excludeIds: input.excludeIds });
+  const { overlap, leaseSeconds } = readProjectSettings(access.project.settings);
+  const sample = await leaseNextSample(deps.db, { projectId: access.project.id, userId: user.id, excludeIds: input.excludeIds, overlap, leaseSeconds });
   return sample ? toView(deps, access, sample, null) : null;
 }
 
@@ -72,9 +75,13 @@ export async function annotate(
   const [sample, label] = await Promise.all([findSample(deps.db, projectId, input.sampleId), findLabel(deps.db, projectId, input.labelId)]);
   if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
   if (!label) throw new AppError('INVALID', `label ${input.labelId} is not in this project's label set`);
-  const { action } = await deps.db.transaction().execute((trx) =>
-    upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs }),
-  );
+  const { overlap } = readProjectSettings(access.project.settings);
+  const { action } = await deps.db.transaction().execute(async (trx) => {
+    const saved = await upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs, overlap });
+    // The annotation now holds the sample's slot; the lease has done its job.
+    await releaseAssignment(trx, { projectId, userId: user.id, sampleId: sample.id });
+    return saved;
+  });
   await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
   await scheduleTraining(deps, access.project);
   return { action, stats: await getProjectStats(deps.db, projectId) };
@@ -83,7 +90,8 @@ export async function annotate(
 /** Takes back the user's most recent label; returns that sample so the view can show it again. */
 export async function undoLast(deps: AppDeps, user: User, access: ProjectAccess): Promise<SampleView | null> {
   const projectId = access.project.id;
-  const sampleId = await deps.db.transaction().execute((trx) => deleteLastAnnotation(trx, { projectId, userId: user.id }));
+  const { overlap } = readProjectSettings(access.project.settings);
+  const sampleId = await deps.db.transaction().execute((trx) => deleteLastAnnotation(trx, { projectId, userId: user.id, overlap }));
   if (!sampleId) return null;
   await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: null, action: 'delete' });
   await scheduleTraining(deps, access.project);
@@ -98,4 +106,9 @@ async function publishChange(deps: AppDeps, projectId: number, data: Record<stri
     // The label is saved; a missed broadcast only delays other browsers until their next refresh.
     console.error('[labeling] broadcast failed:', error instanceof Error ? error.message : error);
   }
+}
+
+/** Gives the user's sample back to the pool (their last browser tab on the project closed). */
+export async function releaseLease(deps: AppDeps, projectId: number, userId: number): Promise<void> {
+  await releaseAssignment(deps.db, { projectId, userId });
 }

@@ -4,6 +4,7 @@ import type { User } from '#db/users.ts';
 import type { AppDeps } from '../deps.ts';
 import { findUserBySessionToken } from '../auth/auth.service.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
+import { releaseLease } from '../labeling/labeling.service.ts';
 import { readSessionToken } from '../http/session.ts';
 import { AppError } from '../errors.ts';
 import { FocusPayload, JoinPayload, type PresenceEntry } from './realtime.schema.ts';
@@ -40,8 +41,8 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): Server {
     socket.on('project:join', (payload: unknown, ack?: Ack) => void join(deps, io, socket, payload, ack));
     socket.on('presence:focus', (payload: unknown, ack?: Ack) => void focus(io, socket, payload, ack));
     socket.on('disconnect', () => {
-      const { projectId } = socket.data as SocketData;
-      if (projectId) void broadcastPresence(io, projectId);
+      const { projectId, user } = socket.data as SocketData;
+      if (projectId) void leave(deps, io, projectId, user.id);
     });
   });
 
@@ -67,7 +68,7 @@ async function join(deps: AppDeps, io: Server, socket: Socket, payload: unknown,
     const previous = data.projectId;
     if (previous && previous !== parsed.data.projectId) {
       await socket.leave(room(previous));
-      await broadcastPresence(io, previous);
+      await leave(deps, io, previous, data.user.id);
     }
     data.projectId = parsed.data.projectId;
     data.sampleId = null;
@@ -90,6 +91,17 @@ async function focus(io: Server, socket: Socket, payload: unknown, ack?: Ack): P
     if (typeof ack === 'function') ack({ ok: true });
   } catch (error) {
     reply(ack, error);
+  }
+}
+
+/** Updates presence, and once the user's last connection to the project is gone, frees their sample. */
+async function leave(deps: AppDeps, io: Server, projectId: number, userId: number): Promise<void> {
+  try {
+    const presence = await broadcastPresence(io, projectId);
+    if (!presence.some((p) => p.userId === userId)) await releaseLease(deps, projectId, userId);
+  } catch (error) {
+    // The lease still lapses on its own after the project's lease time.
+    console.error('[realtime] releasing a lease failed:', error instanceof Error ? error.message : error);
   }
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { insertProject } from '#db/projects.ts';
 import { insertUser } from '#db/users.ts';
-import { insertImportBatch, insertSamples, findNextSample } from '#db/samples.ts';
+import { insertImportBatch, insertSamples } from '#db/samples.ts';
+import { leaseNextSample } from '#db/assignments.ts';
 import { upsertAnnotation, deleteLastAnnotation, getProjectStats } from '#db/annotations.ts';
 import { findNearestSamples, upsertEmbeddings, cosineDistance, toVector } from '#db/embeddings.ts';
 import { listLabels } from '#db/labels.ts';
@@ -58,8 +59,8 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
   it('keeps one annotation per user per sample, with history and resolution', async () => {
     const [yes, no] = await listLabels(database.db, projectId);
     const sampleId = sampleIds[0]!;
-    const first = await upsertAnnotation(database.db, { projectId, sampleId, userId, labelId: yes!.id, durationMs: 1200 });
-    const second = await upsertAnnotation(database.db, { projectId, sampleId, userId, labelId: no!.id, durationMs: 800 });
+    const first = await upsertAnnotation(database.db, { projectId, sampleId, userId, labelId: yes!.id, durationMs: 1200, overlap: 1 });
+    const second = await upsertAnnotation(database.db, { projectId, sampleId, userId, labelId: no!.id, durationMs: 800, overlap: 1 });
     expect(first.action).toBe('create');
     expect(second.action).toBe('update');
     expect(second.annotation.id).toBe(first.annotation.id);
@@ -71,10 +72,10 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
     expect(stats.resolvedCount).toBe(1);
     expect(stats.labelCounts).toEqual([{ labelId: no!.id, count: 1 }]);
 
-    const next = await findNextSample(database.db, { projectId, userId, excludeIds: [sampleIds[1]!] });
+    const next = await leaseNextSample(database.db, { projectId, userId, excludeIds: [sampleIds[1]!], overlap: 1, leaseSeconds: 60 });
     expect(next?.id).toBe(sampleIds[2]);
 
-    expect(await deleteLastAnnotation(database.db, { projectId, userId })).toBe(sampleId);
+    expect(await deleteLastAnnotation(database.db, { projectId, userId, overlap: 1 })).toBe(sampleId);
     expect((await getProjectStats(database.db, projectId)).resolvedCount).toBe(0);
   });
 

@@ -16,6 +16,12 @@ export const ProjectSettings = z.object({
   headKind: z.enum(['softmax', 'mlp']).default('softmax'),
   /** Show the model's guess in the labeling view (hide it to avoid anchoring annotators). */
   showModelGuess: z.boolean().default(true),
+  /** How many annotators label each sample before it is resolved (agreement) or goes to review. */
+  overlap: z.number().int().min(1).max(5).default(1),
+  /** An annotator's hold on the sample in front of them lapses after this long without a label. */
+  leaseSeconds: z.number().int().min(30).max(86_400).default(600),
+  /** Classes with fewer resolved samples than this count as rare (highlighted, and mined for candidates). */
+  rareClassThreshold: z.number().int().min(1).max(100_000).default(10),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 

@@ -84,6 +84,51 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
         <p className="field__hint">Whichever comes first, counting from the first label since the last version.</p>
       </fieldset>
 
+      <fieldset>
+        <legend>Team review</legend>
+        <div className="settings-form__pair">
+          <FormField
+            label="Annotators per sample"
+            name="overlap"
+            type="number"
+            inputMode="numeric"
+            min={limits.overlap.min}
+            max={limits.overlap.max}
+            step={1}
+            required
+            defaultValue={settings.overlap}
+            errors={errors.overlap}
+          />
+          <FormField
+            label="Release an idle annotator's sample after (seconds)"
+            name="leaseSeconds"
+            type="number"
+            inputMode="numeric"
+            min={limits.leaseSeconds.min}
+            max={limits.leaseSeconds.max}
+            step={1}
+            required
+            defaultValue={settings.leaseSeconds}
+            errors={errors.leaseSeconds}
+          />
+        </div>
+        <p className="field__hint">
+          With more than one annotator per sample, a sample is resolved when they all agree; otherwise it waits for a reviewer.
+        </p>
+        <FormField
+          label="A class is rare below this many labels"
+          name="rareClassThreshold"
+          type="number"
+          inputMode="numeric"
+          min={limits.rareClassThreshold.min}
+          max={limits.rareClassThreshold.max}
+          step={1}
+          required
+          defaultValue={settings.rareClassThreshold}
+          errors={errors.rareClassThreshold}
+        />
+      </fieldset>
+
       <fieldset aria-describedby={`${id}-head-error`}>
         <legend>Kind of model</legend>
         <ChoiceGroup name="headKind" options={headKindOptions} checked={settings.headKind} />

@@ -8,6 +8,9 @@ import { headKindOptions, strategyOptions, type HeadKind, type LearningSettings,
 export const settingsLimits = {
   trainEveryLabels: { min: 1, max: 100_000 },
   trainAfterSeconds: { min: 1, max: 86_400 },
+  overlap: { min: 1, max: 5 },
+  leaseSeconds: { min: 30, max: 86_400 },
+  rareClassThreshold: { min: 1, max: 100_000 },
 } as const;
 
 export type SettingsFieldErrors = Partial<Record<keyof LearningSettings, string[]>>;
@@ -41,8 +44,11 @@ export function readSettingsForm(form: FormData): SettingsFormResult {
   if (!isHeadKind(headKind)) fieldErrors.headKind = ['choose a kind of model'];
   const trainEveryLabels = readWholeNumber(form, 'trainEveryLabels', fieldErrors);
   const trainAfterSeconds = readWholeNumber(form, 'trainAfterSeconds', fieldErrors);
+  const overlap = readWholeNumber(form, 'overlap', fieldErrors);
+  const leaseSeconds = readWholeNumber(form, 'leaseSeconds', fieldErrors);
+  const rareClassThreshold = readWholeNumber(form, 'rareClassThreshold', fieldErrors);
   // An unchecked checkbox is simply absent from the form.
   const showModelGuess = form.get('showModelGuess') === 'on';
   if (Object.keys(fieldErrors).length > 0 || !isStrategy(strategy) || !isHeadKind(headKind)) return { ok: false, fieldErrors };
-  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess } };
+  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold } };
 }

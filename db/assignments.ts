@@ -1,0 +1,111 @@
+/**
+ * Assignments: the sample in front of each annotator, leased so that no more annotators work on a
+ * sample than the project's overlap asks for. A lease lapses at `expires_at` (idle annotator) or is
+ * released when the annotator labels, skips, or disconnects.
+ */
+import { sql } from 'kysely';
+import type { Db } from './client.ts';
+import { sampleRowToSample, type Sample } from './samples.ts';
+
+/** Namespace of the per-project advisory lock that serialises leasing within a project. */
+const LEASE_LOCK_NAMESPACE = 7301;
+
+export interface LeaseRequest {
+  projectId: number;
+  userId: number;
+  /** Samples the annotator skipped in this session. */
+  excludeIds: number[];
+  /** Annotators per sample (1 = single annotation). */
+  overlap: number;
+  leaseSeconds: number;
+}
+
+/**
+ * The annotator's next sample, leased to them. Keeps their current lease if it is still valid (a
+ * reload shows the same sample); otherwise picks the best-ranked sample that is unresolved, not
+ * yet labeled by them, and whose annotations plus other annotators' live leases are below the
+ * overlap. Leasing is serialised per project with a transaction-scoped advisory lock, so two
+ * annotators asking at the same moment cannot both take the last open slot of a sample.
+ */
+export async function leaseNextSample(db: Db, input: LeaseRequest): Promise<Sample | undefined> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${input.projectId})`.execute(trx);
+    const current = await trx
+      .selectFrom('assignment')
+      .select('sample_id')
+      .where('project_id', '=', input.projectId)
+      .where('user_id', '=', input.userId)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    const keep = current && !input.excludeIds.includes(current.sample_id) ? await findOpenSample(trx, input, current.sample_id) : undefined;
+    const sample = keep ?? (await findOpenSample(trx, input));
+    if (!sample) {
+      await releaseAssignment(trx, input);
+      return undefined;
+    }
+    await trx
+      .insertInto('assignment')
+      .values({ project_id: input.projectId, user_id: input.userId, sample_id: sample.id, expires_at: expiresIn(input.leaseSeconds) })
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'user_id']).doUpdateSet({
+          sample_id: sample.id,
+          leased_at: sql`now()`,
+          expires_at: expiresIn(input.leaseSeconds),
+        }),
+      )
+      .execute();
+    return sample;
+  });
+}
+
+function expiresIn(seconds: number) {
+  return sql<Date>`now() + make_interval(secs => ${seconds})`;
+}
+
+/** The best open sample for the user (or `only` if it is open), by queue rank then age. */
+async function findOpenSample(trx: Db, input: LeaseRequest, only?: number): Promise<Sample | undefined> {
+  let query = trx
+    .selectFrom('sample')
+    .leftJoin('sample_score', 'sample_score.sample_id', 'sample.id')
+    .selectAll('sample')
+    .where('sample.project_id', '=', input.projectId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'sample.id'))),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('annotation').select('annotation.id').whereRef('annotation.sample_id', '=', 'sample.id').where('annotation.user_id', '=', input.userId),
+        ),
+      ),
+    )
+    .where(
+      sql<boolean>`(select count(*) from annotation a where a.sample_id = sample.id)
+        + (select count(*) from assignment l where l.sample_id = sample.id and l.user_id <> ${input.userId} and l.expires_at > now())
+        < ${input.overlap}`,
+    );
+  if (only !== undefined) query = query.where('sample.id', '=', only);
+  if (input.excludeIds.length > 0) query = query.where('sample.id', 'not in', input.excludeIds);
+  // The queue's rank first (active learning); samples not ranked yet (new imports) after, oldest first.
+  const row = await query.orderBy('sample_score.rank', (ob) => ob.asc().nullsLast()).orderBy('sample.id').limit(1).executeTakeFirst();
+  return row ? sampleRowToSample(row) : undefined;
+}
+
+/** Ends the user's lease in the project (they labeled, skipped or left). */
+export async function releaseAssignment(db: Db, input: { projectId: number; userId: number; sampleId?: number }): Promise<void> {
+  let query = db.deleteFrom('assignment').where('project_id', '=', input.projectId).where('user_id', '=', input.userId);
+  if (input.sampleId !== undefined) query = query.where('sample_id', '=', input.sampleId);
+  await query.execute();
+}
+
+/** Live leases of a project (for tests and the team page). */
+export async function listAssignments(db: Db, projectId: number): Promise<{ userId: number; sampleId: number; expiresAt: Date }[]> {
+  const rows = await db
+    .selectFrom('assignment')
+    .select(['user_id', 'sample_id', 'expires_at'])
+    .where('project_id', '=', projectId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => ({ userId: r.user_id, sampleId: r.sample_id, expiresAt: r.expires_at }));
+}
