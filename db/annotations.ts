@@ -28,6 +28,7 @@ export async function upsertAnnotation(
   trx: Db,
   input: { projectId: number; sampleId: number; userId: number; labelId: number; durationMs: number; overlap: number },
 ): Promise<{ annotation: Annotation; action: 'create' | 'update' }> {
+  await lockSample(trx, input.sampleId);
   const row = await trx
     .insertInto('annotation')
     .values({
@@ -86,6 +87,7 @@ export async function deleteLastAnnotation(trx: Db, input: { projectId: number; 
     .limit(1)
     .executeTakeFirst();
   if (!last) return undefined;
+  await lockSample(trx, last.sample_id);
   await trx.deleteFrom('annotation').where('id', '=', last.id).execute();
   await trx
     .insertInto('annotation_event')
@@ -93,6 +95,15 @@ export async function deleteLastAnnotation(trx: Db, input: { projectId: number; 
     .execute();
   await refreshResolution(trx, input.projectId, last.sample_id, input.overlap);
   return last.sample_id;
+}
+
+/**
+ * Serialises changes to one sample's annotations until the transaction ends. Without it, two
+ * annotators labeling the same sample at once each see only their own annotation (read committed)
+ * and neither would resolve it.
+ */
+async function lockSample(trx: Db, sampleId: number): Promise<void> {
+  await trx.selectFrom('sample').select('id').where('id', '=', sampleId).forUpdate().execute();
 }
 
 /**
