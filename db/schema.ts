@@ -223,6 +223,15 @@ export interface SampleMapTable {
   x: number;
   y: number;
 }
+export interface RareCandidateTable {
+  project_id: number;
+  label_id: number;
+  sample_id: number;
+  rank: number;
+  score: number;
+  probability: number | null;
+  similarity: number;
+}
 export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
@@ -247,6 +256,7 @@ export interface Database {
   suspect: SuspectTable;
   suspect_decision: SuspectDecisionTable;
   sample_map: SampleMapTable;
+  rare_candidate: RareCandidateTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

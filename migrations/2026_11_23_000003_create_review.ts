@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** Team review: assignment leases, suspected mislabels with reviewers' decisions, and a 2-D map of the embeddings. */
+/** Team review and exploration: assignment leases, suspected mislabels and decisions, a 2-D map, rare-class candidates. */
 export async function up(db: Kysely<any>): Promise<void> {
   // An annotator holds at most one sample per project at a time; the lease lapses at expires_at.
   await db.schema
@@ -56,9 +56,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('y', 'real', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sample_map_project_idx').on('sample_map').column('project_id').execute();
+
+  // Unlabeled samples most likely to belong to each rare class (the "rare: CLASS" queues).
+  await db.schema
+    .createTable('rare_candidate')
+    .addColumn('project_id', 'integer', (c) => c.notNull().references('project.id').onDelete('cascade'))
+    .addColumn('label_id', 'integer', (c) => c.notNull().references('label.id').onDelete('cascade'))
+    .addColumn('sample_id', 'integer', (c) => c.notNull().references('sample.id').onDelete('cascade'))
+    .addColumn('rank', 'integer', (c) => c.notNull())
+    .addColumn('score', 'real', (c) => c.notNull())
+    .addColumn('probability', 'real')
+    .addColumn('similarity', 'real', (c) => c.notNull())
+    .addPrimaryKeyConstraint('rare_candidate_pkey', ['label_id', 'sample_id'])
+    .execute();
+  await db.schema.createIndex('rare_candidate_project_idx').on('rare_candidate').columns(['project_id', 'label_id', 'rank']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('rare_candidate').ifExists().execute();
   await db.schema.dropTable('sample_map').ifExists().execute();
   await db.schema.dropTable('suspect_decision').ifExists().execute();
   await db.schema.dropTable('suspect').ifExists().execute();

@@ -74,5 +74,16 @@ describe('learning loop: import → embed → label through the API → one trai
     expect(next.why.guess).not.toBeNull();
     const oof = await app.deps.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(oof.n)).toBe(24);
+
+    // The version also ranks every label for review, maps the samples, and (all three classes
+    // have fewer than 10 labels) mines candidates for each rare class.
+    await waitForEvent(events, (e) => e.type === 'explore.updated' && e.projectId === project.id, 30_000);
+    const count = async (table: 'suspect' | 'sample_map' | 'rare_candidate') =>
+      Number((await app.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', project.id).executeTakeFirstOrThrow()).n);
+    expect(await count('suspect')).toBe(24);
+    expect(await count('sample_map')).toBe(90);
+    const rare = await app.deps.db.selectFrom('rare_candidate').select('label_id').distinct().where('project_id', '=', project.id).execute();
+    expect(rare).toHaveLength(3);
+    expect(await count('rare_candidate')).toBe(3 * (90 - 24));
   }, 300_000);
 });

@@ -7,6 +7,7 @@ import { ScorePayload, type ScoreResult } from './score.job.ts';
 import { loadProjectSnapshot, type ProjectSnapshot } from './load-project.ts';
 import { featuresOf } from '../ml/train-version.ts';
 import { explainChoice, rankPool } from '../ml/strategies.ts';
+import { refreshSampleMap, writeRareCandidates } from './review-data.ts';
 
 const BATCH_SIZE = 20;
 
@@ -60,6 +61,9 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
     type: 'queue.updated',
     data: { strategy, ranked: entries.length, modelVersionId: active?.version.id ?? null },
   });
+  const rareLabelIds = await writeRareCandidates(deps.db, snapshot, proba);
+  const mapChanged = await refreshSampleMap(deps.db, snapshot);
+  await deps.bus.publish({ projectId: project.id, type: 'explore.updated', data: { rareLabelIds, mapChanged } });
   return { ranked: entries.length, strategy, modelVersionId: active?.version.id ?? null };
 }
 

@@ -11,6 +11,7 @@ import { scoreProject } from './score.processor.ts';
 import { requestTraining } from './triggers.ts';
 import { canTrain, decidePromotion, trainVersion, type WarmState } from '../ml/train-version.ts';
 import { packModel } from '../ml/model-blob.ts';
+import { writeSuspects } from './review-data.ts';
 
 export interface TrainDeps {
   db: Db;
@@ -122,6 +123,9 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
     return created;
   });
   await publish('model.version', { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason });
+  // After the version is live, so label-to-live does not wait for it.
+  const suspects = await writeSuspects(deps.db, snapshot, version.id, trained);
+  await publish('suspects.updated', { versionId: version.id, flagged: suspects });
   if (decision.promote) {
     await scoreProject(deps, { ...snapshot, active: { version, head: trained.head, labelIds } });
   }
