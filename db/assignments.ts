@@ -18,6 +18,8 @@ export interface LeaseRequest {
   /** Annotators per sample (1 = single annotation). */
   overlap: number;
   leaseSeconds: number;
+  /** Work through the candidates of this rare class instead of the main queue. */
+  rareLabelId?: number;
 }
 
 /**
@@ -86,6 +88,13 @@ async function findOpenSample(trx: Db, input: LeaseRequest, only?: number): Prom
     );
   if (only !== undefined) query = query.where('sample.id', '=', only);
   if (input.excludeIds.length > 0) query = query.where('sample.id', 'not in', input.excludeIds);
+  if (input.rareLabelId !== undefined) {
+    const rare = query
+      .innerJoin('rare_candidate', (join) => join.onRef('rare_candidate.sample_id', '=', 'sample.id').on('rare_candidate.label_id', '=', input.rareLabelId!))
+      .orderBy('rare_candidate.rank');
+    const row = await rare.limit(1).executeTakeFirst();
+    return row ? sampleRowToSample(row) : undefined;
+  }
   // The queue's rank first (active learning); samples not ranked yet (new imports) after, oldest first.
   const row = await query.orderBy('sample_score.rank', (ob) => ob.asc().nullsLast()).orderBy('sample.id').limit(1).executeTakeFirst();
   return row ? sampleRowToSample(row) : undefined;

@@ -145,3 +145,21 @@ export async function countRareCandidates(db: Db, projectId: number): Promise<Ma
     .execute();
   return new Map(rows.map((r) => [r.label_id, Number(r.n)]));
 }
+
+/** Samples of the project by id (in the given order, missing ones skipped), with their resolved label. */
+export async function findSampleCards(
+  db: Db,
+  projectId: number,
+  sampleIds: number[],
+): Promise<{ id: number; text: string | null; imageName: string | null; labelId: number | null }[]> {
+  if (sampleIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('sample')
+    .leftJoin('resolution', 'resolution.sample_id', 'sample.id')
+    .select(['sample.id', 'sample.text', 'sample.image_name', 'resolution.label_id'])
+    .where('sample.project_id', '=', projectId)
+    .where('sample.id', 'in', sampleIds)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, { id: r.id, text: r.text, imageName: r.image_name, labelId: r.label_id }]));
+  return sampleIds.flatMap((id) => byId.get(id) ?? []);
+}

@@ -2,6 +2,7 @@ import type { Db } from '#db/client.ts';
 import type { JobSystem } from '#trainer/jobs/queue.ts';
 import type { EventBus } from '#trainer/jobs/events.ts';
 import type { Env } from './env.ts';
+import type { Embedder } from './inference/embedder.ts';
 
 /** What services receive: the outside world, passed in so tests can build it from real parts. */
 export interface AppDeps {
@@ -10,4 +11,6 @@ export interface AppDeps {
   bus: EventBus;
   env: Env;
   now: () => Date;
+  /** Embeds queries off the event loop (search, predictions). */
+  embedder: Embedder;
 }

@@ -4,6 +4,7 @@ import { projectsRouter } from './projects/projects.router.ts';
 import { labelingRouter } from './labeling/labeling.router.ts';
 import { modelsRouter } from './learning/models.router.ts';
 import { reviewRouter } from './review/review.router.ts';
+import { exploreRouter } from './explore/explore.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -11,6 +12,7 @@ export const appRouter = router({
   labeling: labelingRouter,
   models: modelsRouter,
   review: reviewRouter,
+  explore: exploreRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -3,6 +3,8 @@ import { ProjectId } from '../projects/projects.schema.ts';
 
 export const NextSampleInput = ProjectId.extend({
   excludeIds: z.array(z.number().int().positive()).max(500).default([]),
+  /** Work through the "rare: CLASS" queue of this label instead of the main queue. */
+  rareLabelId: z.number().int().positive().optional(),
 });
 export type NextSampleInput = z.infer<typeof NextSampleInput>;
 
@@ -15,3 +17,10 @@ export const AnnotateInput = ProjectId.extend({
 export type AnnotateInput = z.infer<typeof AnnotateInput>;
 
 export const SampleInput = ProjectId.extend({ sampleId: z.number().int().positive() });
+
+/** Bulk labeling from a result grid: one label for up to 200 selected samples. */
+export const AnnotateManyInput = ProjectId.extend({
+  sampleIds: z.array(z.number().int().positive()).min(1).max(200),
+  labelId: z.number().int().positive(),
+});
+export type AnnotateManyInput = z.infer<typeof AnnotateManyInput>;

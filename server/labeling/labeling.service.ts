@@ -8,7 +8,7 @@ import type { User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
-import type { AnnotateInput, NextSampleInput } from './labeling.schema.ts';
+import type { AnnotateInput, AnnotateManyInput, NextSampleInput } from './labeling.schema.ts';
 import { scheduleTraining } from '../learning/learning.service.ts';
 
 /** Why the queue put this sample here, and (unless the project hides it) the model's guess. */
@@ -53,7 +53,14 @@ async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLa
 /** The annotator's next sample, leased to them (see db/assignments.ts for the overlap rules). */
 export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
   const { overlap, leaseSeconds } = readProjectSettings(access.project.settings);
-  const sample = await leaseNextSample(deps.db, { projectId: access.project.id, userId: user.id, excludeIds: input.excludeIds, overlap, leaseSeconds });
+  const sample = await leaseNextSample(deps.db, {
+    projectId: access.project.id,
+    userId: user.id,
+    excludeIds: input.excludeIds,
+    overlap,
+    leaseSeconds,
+    rareLabelId: input.rareLabelId,
+  });
   return sample ? toView(deps, access, sample, null) : null;
 }
 
@@ -85,6 +92,27 @@ export async function annotate(
   await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
   await scheduleTraining(deps, access.project);
   return { action, stats: await getProjectStats(deps.db, projectId) };
+}
+
+/** Bulk labeling: the user's annotation with one label on every selected sample, in one transaction. */
+export async function annotateMany(deps: AppDeps, user: User, access: ProjectAccess, input: AnnotateManyInput): Promise<{ labeled: number; stats: ProjectStats }> {
+  const projectId = access.project.id;
+  const ids = [...new Set(input.sampleIds)];
+  const [label, samples] = await Promise.all([findLabel(deps.db, projectId, input.labelId), Promise.all(ids.map((id) => findSample(deps.db, projectId, id)))]);
+  if (!label) throw new AppError('INVALID', `label ${input.labelId} is not in this project's label set`);
+  const missing = ids.filter((_, i) => !samples[i]);
+  if (missing.length > 0) throw new AppError('NOT_FOUND', `sample${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in this project: nothing was labeled`);
+  const { overlap } = readProjectSettings(access.project.settings);
+  const actions = await deps.db.transaction().execute(async (trx) => {
+    const out: ('create' | 'update')[] = [];
+    for (const sampleId of ids) {
+      out.push((await upsertAnnotation(trx, { projectId, sampleId, userId: user.id, labelId: label.id, durationMs: 0, overlap })).action);
+    }
+    return out;
+  });
+  for (const [i, sampleId] of ids.entries()) await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: label.id, action: actions[i] });
+  await scheduleTraining(deps, access.project);
+  return { labeled: ids.length, stats: await getProjectStats(deps.db, projectId) };
 }
 
 /** Takes back the user's most recent label; returns that sample so the view can show it again. */

@@ -5,6 +5,7 @@ import { createApp, loadProductionWeb } from '#server/app.ts';
 import type { AppDeps } from '#server/deps.ts';
 import { Env } from '#server/env.ts';
 import { createJobSystem } from '#trainer/jobs/queue.ts';
+import { createEmbedder } from '#server/inference/embedder.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
 import { createTestDatabase, redisUrl, uniqueName, type Backend, type TestDatabase } from './databases.ts';
 
@@ -30,11 +31,13 @@ export async function createTestDeps(
     postgresUrl: backend === 'postgres' ? database.connectionString : undefined,
     prefix,
   });
-  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date() };
+  const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
+  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder };
   return {
     deps,
     database,
     async close() {
+      await embedder.close();
       await jobs.close();
       await bus.close();
       await database.close();

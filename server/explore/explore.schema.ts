@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ProjectId } from '../projects/projects.schema.ts';
+
+export const NeighbourFilterInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('any') }),
+  z.object({ kind: z.literal('label'), labelId: z.number().int().positive() }),
+  z.object({ kind: z.literal('unlabeled') }),
+  z.object({ kind: z.literal('annotator'), userId: z.number().int().positive() }),
+]);
+
+const K = z.number().int().min(1).max(200).default(24);
+
+export const SimilarInput = ProjectId.extend({ sampleId: z.number().int().positive(), k: K, filter: NeighbourFilterInput.default({ kind: 'any' }) });
+export type SimilarInput = z.infer<typeof SimilarInput>;
+
+/** Base64 of an image up to 5 MB (the import limit per image), or a text up to 10,000 characters. */
+export const SearchInput = ProjectId.extend({
+  query: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text'), text: z.string().trim().min(1, 'type something to search for').max(10_000) }),
+    z.object({ kind: z.literal('image'), base64: z.string().min(1).max(7_000_000, 'images up to 5 MB') }),
+  ]),
+  k: K,
+  filter: NeighbourFilterInput.default({ kind: 'any' }),
+});
+export type SearchInput = z.infer<typeof SearchInput>;
+
+export const RareInput = ProjectId.extend({ labelId: z.number().int().positive(), limit: z.number().int().min(1).max(200).default(50) });
+export type RareInput = z.infer<typeof RareInput>;
+
+export const MapInput = ProjectId.extend({ limit: z.number().int().min(100).max(20_000).default(5000) });
+export type MapInput = z.infer<typeof MapInput>;
