@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { createDb, type DbHandle } from '#db/client.ts';
-import { migrateToLatest } from '#db/migrate.ts';
+import { type DbHandle } from '#db/client.ts';
+import { createScratchDatabase } from '#db/scratch.ts';
 
 export type Backend = 'postgres' | 'pglite';
 
@@ -30,30 +29,7 @@ export interface TestDatabase extends DbHandle {
 
 /** A fresh, migrated database of its own: a new PostgreSQL database, or an in-memory PGlite. */
 export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
-  if (backend === 'pglite') {
-    const handle = await createDb({ dataDir: 'memory://' });
-    await migrateToLatest(handle.db);
-    return { ...handle, backend };
-  }
-  const adminUrl = process.env.DATABASE_URL!;
-  const name = uniqueName('sift_test');
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await createDb({ databaseUrl: url.toString(), dataDir: 'unused' });
-  await migrateToLatest(handle.db);
-  return {
-    ...handle,
-    backend,
-    async close() {
-      await handle.close();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  const adminUrl = backend === 'postgres' ? process.env.DATABASE_URL : undefined;
+  if (backend === 'postgres' && !adminUrl) throw new Error('the postgres backend needs DATABASE_URL');
+  return { ...(await createScratchDatabase({ adminUrl, name: uniqueName('sift_test') })), backend };
 }
