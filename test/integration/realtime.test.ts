@@ -107,4 +107,36 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
     annotatorSocket.close();
     await left;
   });
+
+  it("returns an annotator's sample to the pool when their last connection closes", async () => {
+    const owner = new TestClient(app.baseUrl);
+    const annotator = new TestClient(app.baseUrl);
+    const annotatorInput = buildUser();
+    await owner.mutate('auth.signUp', buildUser());
+    await annotator.mutate('auth.signUp', annotatorInput);
+    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Leases', dataType: 'text', labels: [{ name: 'a' }, { name: 'b' }] });
+    const invite = await owner.mutate<{ token: string }>('projects.invite', { projectId: project.id, email: annotatorInput.email, role: 'annotator' });
+    await annotator.mutate('projects.acceptInvite', { token: invite.token });
+    await owner.upload(`/api/v1/projects/${project.id}/import`, [{ name: 's.csv', data: 'text\nonly one\n' }]);
+
+    const first = await openSocket(app, annotator);
+    const second = await openSocket(app, annotator);
+    sockets.push(first, second);
+    for (const socket of [first, second]) expect(await emitWithAck(socket, 'project:join', { projectId: project.id })).toMatchObject({ ok: true });
+    const held = await annotator.query<{ id: number }>('labeling.next', { projectId: project.id });
+    expect(held).not.toBeNull();
+    // The only sample is leased: the owner gets nothing to label.
+    expect(await owner.query('labeling.next', { projectId: project.id })).toBeNull();
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Another tab of the annotator is still open: the lease holds.
+    expect(await owner.query('labeling.next', { projectId: project.id })).toBeNull();
+    second.close();
+    let freed: { id: number } | null = null;
+    for (let tries = 0; tries < 50 && !freed; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      freed = await owner.query<{ id: number } | null>('labeling.next', { projectId: project.id });
+    }
+    expect(freed?.id).toBe(held.id);
+  });
 });
