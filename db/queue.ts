@@ -48,3 +48,23 @@ export async function findQueueEntry(db: Db, sampleId: number): Promise<QueueEnt
       }
     : undefined;
 }
+
+/** Queue entries of several samples, by sample id. */
+export async function findQueueEntries(db: Db, sampleIds: number[]): Promise<Map<number, QueueEntry>> {
+  if (sampleIds.length === 0) return new Map();
+  const rows = await db.selectFrom('sample_score').selectAll().where('sample_id', 'in', sampleIds).execute();
+  return new Map(
+    rows.map((row) => [
+      row.sample_id,
+      {
+        sampleId: row.sample_id,
+        rank: row.rank,
+        strategy: row.strategy,
+        modelVersionId: row.model_version_id,
+        predictedLabelId: row.predicted_label_id,
+        confidence: row.confidence,
+        explanation: row.explanation,
+      },
+    ]),
+  );
+}

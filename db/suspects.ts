@@ -87,13 +87,9 @@ function openSuspects(db: Db, projectId: number) {
     );
 }
 
-/** The current suspect entry of a sample, if any. */
-export async function findSuspect(db: Db, projectId: number, sampleId: number): Promise<SuspectRow | undefined> {
-  return (await listSuspectsOf(db, projectId, [sampleId]))[0];
-}
-
-async function listSuspectsOf(db: Db, projectId: number, sampleIds: number[]): Promise<SuspectRow[]> {
-  const rows = await db.selectFrom('suspect').selectAll().where('project_id', '=', projectId).where('sample_id', 'in', sampleIds).execute();
+/** The sample's suspect entry while it is open (same label, not dismissed), if any. */
+export async function findOpenSuspect(db: Db, projectId: number, sampleId: number): Promise<SuspectRow | undefined> {
+  const rows = await openSuspects(db, projectId).selectAll('suspect').where('suspect.sample_id', '=', sampleId).execute();
   return rows.map((r) => ({
     sampleId: r.sample_id,
     labelId: r.label_id,
@@ -103,7 +99,7 @@ async function listSuspectsOf(db: Db, projectId: number, sampleIds: number[]): P
     selfConfidence: r.self_confidence,
     neighborAgreement: r.neighbor_agreement,
     rank: r.rank,
-  }));
+  }))[0];
 }
 
 /** Records a reviewer's decision on a suspect. */

@@ -1,8 +1,9 @@
 import { findLabel } from '#db/labels.ts';
-import { findQueueEntry } from '#db/queue.ts';
-import { countDisagreements, findResolution, listAnnotationDetails, listDisagreements, resolveByReview, type AnnotationDetail } from '#db/reviews.ts';
-import { findSample, type Sample } from '#db/samples.ts';
-import { countOpenSuspects, countSuspectDecisions, findSuspect, insertSuspectDecision, listOpenSuspects } from '#db/suspects.ts';
+import { findQueueEntries } from '#db/queue.ts';
+import { countDisagreements, listAnnotationDetails, listDisagreements, resolveByReview, type AnnotationDetail } from '#db/reviews.ts';
+import { findSample } from '#db/samples.ts';
+import { findSampleCards } from '#db/explore.ts';
+import { countOpenSuspects, countSuspectDecisions, findOpenSuspect, insertSuspectDecision, listOpenSuspects } from '#db/suspects.ts';
 import type { User } from '#db/users.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { AppError } from '../errors.ts';
@@ -26,17 +27,12 @@ export interface Disagreement {
   model: { labelId: number; confidence: number } | null;
 }
 
-function toReviewSample(sample: Sample): ReviewSample {
-  return {
-    id: sample.id,
-    text: sample.text,
-    imageUrl: sample.imageName ? `/api/v1/projects/${sample.projectId}/samples/${sample.id}/image` : null,
-  };
-}
-
-async function loadSamples(deps: AppDeps, projectId: number, ids: number[]): Promise<Map<number, Sample>> {
-  const samples = await Promise.all(ids.map((id) => findSample(deps.db, projectId, id)));
-  return new Map(samples.flatMap((s) => (s ? [[s.id, s] as const] : [])));
+/** The samples `ids` of the project as reviewers see them, in one query. */
+async function loadSamples(deps: AppDeps, projectId: number, ids: number[]): Promise<Map<number, ReviewSample>> {
+  const cards = await findSampleCards(deps.db, projectId, ids);
+  return new Map(
+    cards.map((c) => [c.id, { id: c.id, text: c.text, imageUrl: c.imageName ? `/api/v1/projects/${projectId}/samples/${c.id}/image` : null }]),
+  );
 }
 
 /** Samples whose annotators disagree, with every annotation and the model's view. */
@@ -49,15 +45,15 @@ export async function listReviewQueue(deps: AppDeps, access: ProjectAccess, inpu
   const [samples, details, entries] = await Promise.all([
     loadSamples(deps, projectId, ids),
     listAnnotationDetails(deps.db, projectId, ids),
-    Promise.all(ids.map((id) => findQueueEntry(deps.db, id))),
+    findQueueEntries(deps.db, ids),
   ]);
-  const items: Disagreement[] = ids.flatMap((id, i) => {
+  const items: Disagreement[] = ids.flatMap((id) => {
     const sample = samples.get(id);
     if (!sample) return [];
-    const entry = entries[i];
+    const entry = entries.get(id);
     return [
       {
-        sample: toReviewSample(sample),
+        sample,
         annotations: details.filter((d) => d.sampleId === id).map(({ userId, userName, labelId, durationMs }) => ({ userId, userName, labelId, durationMs })),
         model: entry?.predictedLabelId != null && entry.confidence != null ? { labelId: entry.predictedLabelId, confidence: entry.confidence } : null,
       },
@@ -83,17 +79,21 @@ async function requireSampleAndLabel(deps: AppDeps, projectId: number, sampleId:
 }
 
 async function announceResolution(deps: AppDeps, access: ProjectAccess, change: { sampleId: number; labelId: number; by: User }): Promise<void> {
+  await publishQuietly(deps, {
+    projectId: access.project.id,
+    type: 'resolution.changed',
+    data: { sampleId: change.sampleId, labelId: change.labelId, method: 'review', by: { id: change.by.id, name: change.by.name } },
+  });
+  await scheduleTraining(deps, access.project);
+}
+
+async function publishQuietly(deps: AppDeps, event: { projectId: number; type: string; data: Record<string, unknown> }): Promise<void> {
   try {
-    await deps.bus.publish({
-      projectId: access.project.id,
-      type: 'resolution.changed',
-      data: { sampleId: change.sampleId, labelId: change.labelId, method: 'review', by: { id: change.by.id, name: change.by.name } },
-    });
+    await deps.bus.publish(event);
   } catch (error) {
-    // The resolution is saved; a missed broadcast only delays other browsers until their next refresh.
+    // The decision is saved; a missed broadcast only delays other browsers until their next refresh.
     console.error('[review] broadcast failed:', error instanceof Error ? error.message : error);
   }
-  await scheduleTraining(deps, access.project);
 }
 
 /** Suspected mislabels, most suspicious first, and the share of past suspects reviewers accepted. */
@@ -110,7 +110,7 @@ export async function listSuspects(deps: AppDeps, access: ProjectAccess, input: 
   return {
     items: suspects.flatMap((s) => {
       const sample = samples.get(s.sampleId);
-      return sample ? [{ ...s, sample: toReviewSample(sample) }] : [];
+      return sample ? [{ ...s, sample }] : [];
     }),
     open,
     hitRate: { accepted: decisions.accepted, decided, rate: decided > 0 ? decisions.accepted / decided : null },
@@ -121,8 +121,8 @@ export async function listSuspects(deps: AppDeps, access: ProjectAccess, input: 
 export async function decideSuspect(deps: AppDeps, user: User, access: ProjectAccess, input: DecideSuspectInput) {
   assertRole(access.role, 'reviewer', 'review suspected mislabels');
   const projectId = access.project.id;
-  const [suspect, resolution] = await Promise.all([findSuspect(deps.db, projectId, input.sampleId), findResolution(deps.db, input.sampleId)]);
-  if (!suspect || resolution?.labelId !== suspect.labelId) throw new AppError('CONFLICT', `sample ${input.sampleId} is not a suspect any more (it was relabeled or retrained)`);
+  const suspect = await findOpenSuspect(deps.db, projectId, input.sampleId);
+  if (!suspect) throw new AppError('CONFLICT', `sample ${input.sampleId} is not an open suspect (already decided, relabeled or retrained)`);
   const finalLabelId = input.decision === 'accept' ? (input.labelId ?? suspect.suggestedLabelId) : suspect.labelId;
   if (input.decision === 'accept') await requireSampleAndLabel(deps, projectId, input.sampleId, finalLabelId);
   await deps.db.transaction().execute(async (trx) => {
@@ -130,5 +130,6 @@ export async function decideSuspect(deps: AppDeps, user: User, access: ProjectAc
     await insertSuspectDecision(trx, { projectId, suspect, decision: input.decision === 'accept' ? 'accepted' : 'dismissed', finalLabelId, decidedBy: user.id });
   });
   if (input.decision === 'accept') await announceResolution(deps, access, { sampleId: input.sampleId, labelId: finalLabelId, by: user });
+  else await publishQuietly(deps, { projectId, type: 'suspect.dismissed', data: { sampleId: input.sampleId, labelId: suspect.labelId, by: { id: user.id, name: user.name } } });
   return { sampleId: input.sampleId, decision: input.decision, labelId: finalLabelId };
 }

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 let counter = 0;
 
@@ -18,4 +18,26 @@ export async function signUp(page: Page, who: ReturnType<typeof person>, path = 
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: /sign up|create account/i }).click();
   await expect(page).not.toHaveURL(/\/signup/);
+}
+
+/** The owner invites `who` with `role` on the members page; returns the one-time invite link. */
+export async function inviteMember(owner: Page, projectUrl: string, who: ReturnType<typeof person>, role: 'annotator' | 'reviewer' | 'lead') {
+  await owner.goto(`${projectUrl}/members`);
+  await owner.getByLabel('Email').fill(who.email);
+  await owner.getByLabel('Role', { exact: true }).selectOption(role);
+  await owner.getByRole('button', { name: /invite/i }).click();
+  const link = owner.locator('.callout', { hasText: who.email }).getByTestId('invite-link');
+  await expect(link).toHaveText(/\/invite\/[\w-]+$/);
+  return (await link.textContent())!.trim();
+}
+
+/** `who` opens the invite link in a browser of their own and signs up through it. */
+export async function joinByInvite(browser: Browser, inviteLink: string, who: ReturnType<typeof person>) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(inviteLink);
+  await page.getByRole('link', { name: 'Sign up to join' }).click();
+  await page.waitForURL(/\/signup\?invite=/);
+  await signUp(page, who, page.url());
+  return page;
 }

@@ -4,14 +4,19 @@ interface Props {
   projectId: number;
   /** Leads and owners also import samples and change learning settings. */
   canManage: boolean;
+  /** Reviewers and above settle disagreements and suspected mislabels. */
+  canReview: boolean;
 }
 
 /** Tabs of a project's pages. */
-export function ProjectNav({ projectId, canManage }: Props) {
+export function ProjectNav({ projectId, canManage, canReview }: Props) {
   const base = `/projects/${projectId}`;
   const tabs = [
     { to: base, label: 'Overview', end: true },
     { to: `${base}/label`, label: 'Label', end: false },
+    { to: `${base}/explore`, label: 'Explore', end: false },
+    ...(canReview ? [{ to: `${base}/review`, label: 'Review', end: false }] : []),
+    { to: `${base}/team`, label: 'Team', end: false },
     { to: `${base}/models`, label: 'Models', end: false },
     ...(canManage ? [{ to: `${base}/import`, label: 'Import', end: false }] : []),
     { to: `${base}/members`, label: 'Members', end: false },

@@ -29,7 +29,7 @@ export default function ProjectLayout() {
           </p>
           <h1 className="project-head__title">{project.name}</h1>
         </div>
-        <ProjectNav projectId={project.id} canManage={hasRole(role, 'lead')} />
+        <ProjectNav projectId={project.id} canManage={hasRole(role, 'lead')} canReview={hasRole(role, 'reviewer')} />
       </div>
       <Outlet />
     </>

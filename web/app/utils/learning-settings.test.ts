@@ -7,13 +7,22 @@ function formOf(fields: Record<string, string>): FormData {
   return form;
 }
 
-const valid = { strategy: 'margin', headKind: 'mlp', trainEveryLabels: '25', trainAfterSeconds: '60', showModelGuess: 'on' };
+const valid = {
+  strategy: 'margin',
+  headKind: 'mlp',
+  trainEveryLabels: '25',
+  trainAfterSeconds: '60',
+  showModelGuess: 'on',
+  overlap: '2',
+  leaseSeconds: '300',
+  rareClassThreshold: '10',
+};
 
 describe('readSettingsForm', () => {
   it('reads a complete form', () => {
     expect(readSettingsForm(formOf(valid))).toEqual({
       ok: true,
-      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true },
+      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true, overlap: 2, leaseSeconds: 300, rareClassThreshold: 10 },
     });
   });
 
@@ -24,9 +33,9 @@ describe('readSettingsForm', () => {
   });
 
   it('names each bad field', () => {
-    const result = readSettingsForm(formOf({ ...valid, strategy: 'psychic', trainEveryLabels: '0', trainAfterSeconds: '1.5' }));
+    const result = readSettingsForm(formOf({ ...valid, strategy: 'psychic', trainEveryLabels: '0', trainAfterSeconds: '1.5', overlap: '6' }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(Object.keys(result.fieldErrors).sort()).toEqual(['strategy', 'trainAfterSeconds', 'trainEveryLabels']);
+    expect(Object.keys(result.fieldErrors).sort()).toEqual(['overlap', 'strategy', 'trainAfterSeconds', 'trainEveryLabels']);
   });
 });
