@@ -130,3 +130,13 @@ export async function loadProjectEmbeddings(db: Db, projectId: number, encoder: 
     .execute();
   return new Map(rows.map((r) => [r.sample_id, fromVector(r.vector)]));
 }
+
+/**
+ * Refreshes the planner's statistics of the embedding table. After a large import the stale
+ * statistics (until autovacuum's next analyze) make the planner scan the project's btree and
+ * sort every row instead of walking the HNSW index: ~600 ms instead of ~3 ms per query at 100,000
+ * rows. Cheap (a sampled read), so the embed job calls it after each large batch of new rows.
+ */
+export async function analyzeEmbeddings(db: Db): Promise<void> {
+  await sql`ANALYZE embedding`.execute(db);
+}

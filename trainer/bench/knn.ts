@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '#db/client.ts';
-import { upsertEmbeddings } from '#db/embeddings.ts';
+import { analyzeEmbeddings, upsertEmbeddings } from '#db/embeddings.ts';
 import { findSimilarSamples, type NeighbourFilter } from '#db/explore.ts';
 import { listLabels } from '#db/labels.ts';
 import { insertProject } from '#db/projects.ts';
@@ -75,6 +75,8 @@ async function seed(db: Db, vectors: Float32Array[], labeled: Set<number>): Prom
   await db.transaction().execute(async (trx) => {
     for (const row of labeled) await resolveByReview(trx, { projectId: project.id, sampleId: sampleIds[row]!, labelId, reviewerId: user.id });
   });
+  // As the embed job does after a large import.
+  await analyzeEmbeddings(db);
   return { projectId: project.id, sampleIds, labelId };
 }
 

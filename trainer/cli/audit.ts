@@ -47,17 +47,19 @@ export async function auditLabels(features: Features, labels: number[], numClass
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   if (counts.size < 2) throw new Error(`an audit needs labels of at least two classes, got ${counts.size}`);
   const folds = Math.max(2, Math.min(options.folds ?? DEFAULT_FOLDS, ...counts.values()));
+  let started = performance.now();
   const lexical = features.texts ? fitLexical(features.texts) : undefined;
   const design = buildDesign(features.dense, features.texts, lexical);
-  let started = performance.now();
   const fit = await fitDesign(design, labels, numClasses, { lexical, seed: options.seed });
   log(`fitted on ${labels.length} samples (C = ${(1 / (fit.l2 * labels.length)).toPrecision(2)}) in ${seconds(started)}`);
   started = performance.now();
   const oof = await crossValidatedProba(features, labels, numClasses, { design, lexical, l2: fit.l2, warmStart: fit.head, folds, seed: options.seed });
   const accuracy = labels.filter((label, i) => argmax(oof[i]!) === label).length / labels.length;
   log(`${folds}-fold out-of-fold accuracy ${accuracy.toFixed(3)} in ${seconds(started)}`);
+  started = performance.now();
   const k = options.neighbors ?? DEFAULT_NEIGHBORS;
   const neighbors = k > 0 ? nearestNeighbors(features.dense, k).map((row) => row.map((j) => labels[j]!)) : undefined;
+  if (neighbors) log(`${k} nearest neighbours of every sample in ${seconds(started)}`);
   return { suspects: rankSuspects({ given: labels, oof, numClasses, neighbors }), folds, accuracy };
 }
 
@@ -97,20 +99,20 @@ export async function runAudit(argv: string[]): Promise<void> {
   const audit = await auditLabels({ dense: embed.vectors, texts }, labels, classes.length, { folds, neighbors, onProgress: (l) => console.error(l) });
 
   const ranked = audit.suspects.map((s) => ({
-    index: data.rows[s.index]!.index,
+    index: s.index,
     given: classes[s.given]!,
     suggested: classes[s.suggested]!,
     score: Number(s.score.toFixed(4)),
     flagged: s.flagged,
   }));
   writeFileSync(values.out, JSON.stringify({ encoder: embed.encoder, folds: audit.folds, accuracy: audit.accuracy, ranked }, null, 2));
-  const flagged = ranked.filter((r) => r.flagged).length;
-  console.log(`out-of-fold accuracy ${audit.accuracy.toFixed(3)} (${audit.folds} folds); ${flagged} of ${ranked.length} rows flagged`);
-  console.log('row     score  given → suggested');
+  console.log(`out-of-fold accuracy ${audit.accuracy.toFixed(3)} (${audit.folds} folds); ${ranked.filter((r) => r.flagged).length} of ${ranked.length} rows flagged`);
+  console.log('index   score  given → suggested');
   for (const r of ranked.slice(0, TOP)) {
     const row = data.rows[r.index]!;
-    const shown = typeof row.input === 'string' ? truncate(row.input, 60) : row.key;
-    console.log(`${String(r.index + 1).padStart(5)}  ${r.score.toFixed(3)}  ${r.given} → ${r.suggested}${r.flagged ? ' (flagged)' : ''}  ${shown}`);
+    // An image row's key is `FILE:PATH` (CSV or JSONL) or `CLASS/NAME` (folders): show the path.
+    const shown = typeof row.input === 'string' ? truncate(row.input, 60) : row.key.replace(`${values.data}:`, '');
+    console.log(`${String(r.index).padStart(5)}  ${r.score.toFixed(3)}  ${r.given} → ${r.suggested}${r.flagged ? ' (flagged)' : ''}  ${shown}`);
   }
   console.log(`report written to ${values.out}`);
 }

@@ -1,7 +1,8 @@
-/** The `sift` command line: `sift simulate ...` (more commands join later). */
+/** The `sift` command line: `sift simulate ...` and `sift audit ...`, standalone (no server needed). */
+import { runAudit } from './audit.ts';
 import { runSimulate } from './simulate.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = { simulate: runSimulate };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { simulate: runSimulate, audit: runAudit };
 
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);

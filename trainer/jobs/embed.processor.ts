@@ -8,6 +8,7 @@ import {
   findSamplesMissingEmbedding,
   insertCachedEmbeddings,
   upsertEmbeddings,
+  analyzeEmbeddings,
   type PendingSample,
 } from '#db/embeddings.ts';
 import type { EventBus } from './events.ts';
@@ -30,6 +31,9 @@ export interface EmbedDeps {
  * Embeds every sample of the project that lacks an embedding, reusing cached vectors by content
  * hash, in batches; progress goes to the browser. Then asks for the pool to be (re)ranked.
  */
+/** New embeddings past which the planner's statistics are refreshed (see analyzeEmbeddings). */
+const ANALYZE_AFTER_ROWS = 1000;
+
 export function createEmbedProcessor(deps: EmbedDeps) {
   return async (job: Job): Promise<EmbedResult> => {
     const parsed = EmbedPayload.safeParse(job.data);
@@ -69,6 +73,7 @@ export function createEmbedProcessor(deps: EmbedDeps) {
         await report(false);
       }
     }
+    if (embedded >= ANALYZE_AFTER_ROWS) await analyzeEmbeddings(deps.db);
     await report(true);
     await requestScoring(deps.jobs, projectId);
     return { embedded, fromCache };
