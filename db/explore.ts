@@ -7,7 +7,12 @@ import type { Db } from './client.ts';
 import { cosineDistance, fromVector, toVector, type Neighbour } from './embeddings.ts';
 
 /** Which samples a similarity query may return. */
-export type NeighbourFilter = { kind: 'any' } | { kind: 'label'; labelId: number } | { kind: 'unlabeled' } | { kind: 'annotator'; userId: number };
+export type NeighbourFilter =
+  | { kind: 'any' }
+  | { kind: 'label'; labelId: number }
+  | { kind: 'labeled' }
+  | { kind: 'unlabeled' }
+  | { kind: 'annotator'; userId: number };
 
 /** How many candidates the HNSW graph search keeps (pgvector's default is 40). */
 const EF_SEARCH = 100;
@@ -40,6 +45,10 @@ export async function findSimilarSamples(
     if (filter.kind === 'label') {
       query = query.where(({ exists, selectFrom }) =>
         exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'embedding.sample_id').where('resolution.label_id', '=', filter.labelId)),
+      );
+    } else if (filter.kind === 'labeled') {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'embedding.sample_id')),
       );
     } else if (filter.kind === 'unlabeled') {
       query = query.where(({ not, exists, selectFrom }) =>

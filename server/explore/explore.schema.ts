@@ -4,6 +4,7 @@ import { ProjectId } from '../projects/projects.schema.ts';
 export const NeighbourFilterInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('any') }),
   z.object({ kind: z.literal('label'), labelId: z.number().int().positive() }),
+  z.object({ kind: z.literal('labeled') }),
   z.object({ kind: z.literal('unlabeled') }),
   z.object({ kind: z.literal('annotator'), userId: z.number().int().positive() }),
 ]);

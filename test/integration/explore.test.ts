@@ -54,6 +54,8 @@ describe.each(databaseBackends())('explore on %s', (backend) => {
     const byLabel = await caller.explore.similar({ projectId, sampleId: query, k: 10, filter: { kind: 'label', labelId: labelId('x') } });
     expect(byLabel.items.map((s) => s.id)).toEqual(exact(labeled).slice(0, 10).map((e) => e.id));
     expect(byLabel.items.every((s) => s.labelId === labelId('x'))).toBe(true);
+    const anyLabel = await caller.explore.similar({ projectId, sampleId: query, k: 10, filter: { kind: 'labeled' } });
+    expect(anyLabel.items.map((s) => s.id)).toEqual(exact(labeled).slice(0, 10).map((e) => e.id));
     const unlabeled = await caller.explore.similar({ projectId, sampleId: query, k: 10, filter: { kind: 'unlabeled' } });
     expect(unlabeled.items).toHaveLength(10);
     expect(unlabeled.items.every((s) => s.labelId === null)).toBe(true);
