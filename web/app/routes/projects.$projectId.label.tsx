@@ -5,9 +5,11 @@ import { LabelPad } from '../components/label-pad.tsx';
 import { LabelingSidebar } from '../components/labeling-sidebar.tsx';
 import { QueueEnd } from '../components/queue-end.tsx';
 import { QueueWhy } from '../components/queue-why.tsx';
+import { RareQueueBanner } from '../components/rare-queue-banner.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { SampleCard } from '../components/sample-card.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
+import { readRareLabelId } from '../utils/explore.ts';
 import { sentence } from '../utils/format.ts';
 import type { LabelingCommand } from '../utils/labeling-keys.ts';
 import { isLearningEvent } from '../utils/learning-events.ts';
@@ -19,6 +21,7 @@ import { useLabelingSession } from '../utils/use-labeling-session.ts';
 import { useLiveStats } from '../utils/use-live-stats.ts';
 import { useModelNotice } from '../utils/use-model-notice.ts';
 import { useProjectRoom } from '../utils/use-project-room.ts';
+import { useResolutionNotice } from '../utils/use-resolution-notice.ts';
 import { useOptionalUser } from '../utils/user.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Label · Sift' }];
@@ -26,28 +29,39 @@ export const meta: MetaFunction = () => [{ title: 'Label · Sift' }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   requireUser(context, request);
   const projectId = parseProjectId(params.projectId);
+  // `?rare=<labelId>` (from the explore page) works through that rare class's likely samples.
+  const rareLabelId = readRareLabelId(new URL(request.url).searchParams);
   // The first sample comes with the page; the rest of the session runs on the browser's tRPC client.
-  return { first: await loadOrThrow(request, () => context.caller.labeling.next({ projectId, excludeIds: [] })) };
+  const first = await loadOrThrow(request, () => context.caller.labeling.next({ projectId, excludeIds: [], rareLabelId }));
+  return { first, rareLabelId: rareLabelId ?? null };
 }
 
 const noticeMs = 1800;
 
 export default function LabelingPage() {
+  const { rareLabelId } = useLoaderData<typeof loader>();
+  // Switching between the main and a rare queue is a new session: its own sample, skips and notices.
+  return <LabelingSession key={rareLabelId ?? 'main'} />;
+}
+
+function LabelingSession() {
   const { project, labels, stats } = useProject();
-  const { first } = useLoaderData<typeof loader>();
+  const { first, rareLabelId } = useLoaderData<typeof loader>();
   const me = useOptionalUser();
   const live = useLiveStats(project.id, stats);
   const modelNotice = useModelNotice();
+  const resolutionNotice = useResolutionNotice(labels, me?.id);
+  const session = useLabelingSession({ projectId: project.id, labels, initialSample: first, onStats: live.replace, rareLabelId: rareLabelId ?? undefined });
+  const { view, notice, dismissNotice } = session;
+  const sample = view.kind === 'sample' ? view.sample : null;
   const room = useProjectRoom(project.id, {
     onEvent: (event) => {
       if (!isLearningEvent(event)) live.refresh();
       modelNotice.handleEvent(event);
+      resolutionNotice.handleEvent(event, sample?.id ?? null);
     },
     onJoin: live.refresh,
   });
-  const session = useLabelingSession({ projectId: project.id, labels, initialSample: first, onStats: live.replace });
-  const { view, notice, dismissNotice } = session;
-  const sample = view.kind === 'sample' ? view.sample : null;
   const myCount = live.stats.annotators.find((a) => a.userId === me?.id)?.count ?? 0;
 
   const { focusSample } = room;
@@ -73,12 +87,16 @@ export default function LabelingPage() {
     <div className="labeling">
       <div className="labeling__main">
         <div className="labeling__messages">
+          {rareLabelId !== null ? <RareQueueBanner projectId={project.id} labels={labels} rareLabelId={rareLabelId} done={view.kind === 'done'} /> : null}
           <div className="labeling__toasts">
             <p className="toast" role="status" aria-live="polite">
               {notice ? <span key={notice.id}>{notice.text}</span> : null}
             </p>
             <p className="toast toast--quiet" role="status" aria-live="polite" data-testid="model-toast">
               {modelNotice.notice ? <span key={modelNotice.notice.id}>{modelNotice.notice.text}</span> : null}
+            </p>
+            <p className="toast toast--quiet" role="status" aria-live="polite" data-testid="resolution-toast">
+              {resolutionNotice.notice ? <span key={resolutionNotice.notice.id}>{resolutionNotice.notice.text}</span> : null}
             </p>
           </div>
           {session.error ? (

@@ -16,6 +16,8 @@ interface Options {
   labels: { id: number; name: string }[];
   initialSample: SampleView | null;
   onStats: (stats: StatsView) => void;
+  /** Work through this rare class's likely samples instead of the main queue. */
+  rareLabelId?: number;
 }
 
 // The server accepts at most 500 excluded ids; the oldest skips come back first.
@@ -25,7 +27,7 @@ const maxSkipped = 500;
  * One person's pass through the project's queue: label (then advance), skip, undo. Calls run one
  * at a time; a failed call leaves the sample on screen with a message, so nothing is lost.
  */
-export function useLabelingSession({ projectId, labels, initialSample, onStats }: Options) {
+export function useLabelingSession({ projectId, labels, initialSample, onStats, rareLabelId }: Options) {
   const [view, setView] = useState<QueueView>(initialSample ? { kind: 'sample', sample: initialSample } : { kind: 'done' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -60,10 +62,10 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats }
 
   const loadNext = useCallback(
     async (excludeIds: number[]) => {
-      const next = await trpc.labeling.next.query({ projectId, excludeIds });
+      const next = await trpc.labeling.next.query({ projectId, excludeIds, rareLabelId });
       setView(next ? { kind: 'sample', sample: next } : { kind: 'done' });
     },
-    [projectId],
+    [projectId, rareLabelId],
   );
 
   const applyLabel = useCallback(
