@@ -14,11 +14,14 @@ const K = z.number().int().min(1).max(200).default(24);
 export const SimilarInput = ProjectId.extend({ sampleId: z.number().int().positive(), k: K, filter: NeighbourFilterInput.default({ kind: 'any' }) });
 export type SimilarInput = z.infer<typeof SimilarInput>;
 
-/** Base64 of an image up to 5 MB (the import limit per image), or a text up to 10,000 characters. */
+/**
+ * A text up to 10,000 characters, or the base64 of an image up to ~700 KB: tRPC bodies are capped at
+ * 1 MB, and the page shrinks a picked image to 448 px (MobileNet sees 224 px) before sending it.
+ */
 export const SearchInput = ProjectId.extend({
   query: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string().trim().min(1, 'type something to search for').max(10_000) }),
-    z.object({ kind: z.literal('image'), base64: z.string().min(1).max(7_000_000, 'images up to 5 MB') }),
+    z.object({ kind: z.literal('image'), base64: z.string().min(1).max(950_000, 'search with an image of up to 700 KB') }),
   ]),
   k: K,
   filter: NeighbourFilterInput.default({ kind: 'any' }),

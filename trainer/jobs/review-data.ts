@@ -59,6 +59,9 @@ export async function writeRareCandidates(db: Db, snapshot: ProjectSnapshot, pro
       pool: pool.map((i) => snapshot.examples[i]!.vector),
       examples: snapshot.examples.filter((e) => e.label === c).map((e) => e.vector),
       probability: proba?.map((p) => p[c]!),
+      probabilityRank: proba?.map((p) => p.filter((q) => q > p[c]!).length),
+      // "Among the top 3 guesses" says nothing with 3 classes: scale it with the label set.
+      topGuesses: Math.max(1, Math.min(3, Math.floor(snapshot.labels.length / 4))),
       limit: RARE_CANDIDATES,
     }).map((candidate, rank) => ({
       labelId: snapshot.labels[c]!.id,

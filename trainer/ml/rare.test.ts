@@ -18,10 +18,15 @@ describe('rankRareCandidates', () => {
     expect(top.every((c) => c.similarity > 0.5 && c.probability === null)).toBe(true);
     // A model that is sure about one far-away sample lifts it above the weakest near ones.
     const probability = pool.map((_, i) => (i === 3 ? 0.99 : i >= 20 ? 0.3 : 0.01));
-    const withModel = rankRareCandidates({ pool, examples, probability, limit: 6 });
-    expect(withModel.map((c) => c.index)).toContain(3);
-    expect(withModel[0]!.index).toBeGreaterThanOrEqual(20);
+    const rankOf = pool.map((_, i) => (i === 3 || i >= 20 ? 0 : 4));
+    const withModel = rankRareCandidates({ pool, examples, probability, probabilityRank: rankOf, limit: 6 });
+    expect(withModel.map((c) => c.index).sort((a, b) => a - b)).toEqual([3, 20, 21, 22, 23, 24]);
     expect(rankRareCandidates({ pool, examples: [], limit: 5 })).toEqual([]);
+    // Far-away samples are not candidates at all, however many are asked for.
+    expect(rankRareCandidates({ pool, examples, limit: 25 }).map((c) => c.index).sort((a, b) => a - b)).toEqual([20, 21, 22, 23, 24]);
+    // Nor are those the model does not count among its top three guesses for the class.
+    const probabilityRank = pool.map((_, i) => (i === 20 ? 5 : 0));
+    expect(rankRareCandidates({ pool, examples, probabilityRank, limit: 25 }).map((c) => c.index)).not.toContain(20);
   });
 });
 

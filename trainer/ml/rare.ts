@@ -23,19 +23,36 @@ export function rankRareCandidates(input: {
   pool: Float32Array[];
   examples: Float32Array[];
   probability?: number[];
+  /** Per pool sample, how many classes the model rates above this one (0 = its top guess). */
+  probabilityRank?: number[];
+  /** With a model, the class must be among its first this-many guesses for a sample (default 3). */
+  topGuesses?: number;
   limit: number;
 }): RareCandidate[] {
   const centroid = meanDirection(input.examples);
   if (!centroid || input.pool.length === 0) return [];
   const similarity = input.pool.map((v) => cosine(v, centroid));
+  // Plausible only: among the model's top guesses for the sample (with a model), and either the
+  // model's first guess or at least as close to the class as its least typical labeled example
+  // (less a margin). Without this every unlabeled sample would be a "candidate" in a small pool.
+  const floor = Math.min(...input.examples.map((v) => cosine(v, centroid))) - SIMILARITY_MARGIN;
+  const plausible = (i: number) => {
+    const rank = input.probabilityRank?.[i];
+    return (rank === undefined || rank < (input.topGuesses ?? 3)) && (rank === 0 || similarity[i]! >= floor);
+  };
   const bySimilarity = ranks(similarity);
   const byProbability = input.probability ? ranks(input.probability) : undefined;
   const scored = input.pool.map((_, i) => {
     const rank = byProbability ? (bySimilarity[i]! + byProbability[i]!) / 2 : bySimilarity[i]!;
     return { index: i, score: 1 - rank / input.pool.length, probability: input.probability?.[i] ?? null, similarity: similarity[i]! };
   });
-  return scored.sort((a, b) => b.score - a.score || b.similarity - a.similarity).slice(0, input.limit);
+  return scored
+    .filter((c) => plausible(c.index))
+    .sort((a, b) => b.score - a.score || b.similarity - a.similarity)
+    .slice(0, input.limit);
 }
+
+const SIMILARITY_MARGIN = 0.05;
 
 /** 0 for the highest value, n−1 for the lowest. */
 function ranks(values: number[]): Float64Array {
