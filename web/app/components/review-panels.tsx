@@ -70,10 +70,11 @@ interface SuspectProps {
   labels: Labels;
   busy: ReadonlySet<number>;
   onDecide: (sampleId: number, decision: 'accept' | 'dismiss') => void;
+  projectId: number;
 }
 
 /** Labels the model doubts, most suspicious first, under a line on how often it was right to. */
-export function SuspectPanel({ list, labels, busy, onDecide }: SuspectProps) {
+export function SuspectPanel({ list, labels, busy, onDecide, projectId }: SuspectProps) {
   return (
     <div className="review__list">
       <p className="callout" data-testid="hit-rate">
@@ -93,7 +94,7 @@ export function SuspectPanel({ list, labels, busy, onDecide }: SuspectProps) {
         <>
           <MoreNote shown={list.items.length} total={list.open} />
           {list.items.map((item) => (
-            <SuspectCard key={item.sampleId} item={item} labels={labels} busy={busy.has(item.sampleId)} onDecide={(d) => onDecide(item.sampleId, d)} />
+            <SuspectCard key={item.sampleId} projectId={projectId} item={item} labels={labels} busy={busy.has(item.sampleId)} onDecide={(d) => onDecide(item.sampleId, d)} />
           ))}
         </>
       )}

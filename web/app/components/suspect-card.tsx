@@ -2,8 +2,10 @@ import { formatPercent } from '../utils/format.ts';
 import { labelNameOf } from '../utils/review-events.ts';
 import type { Suspect } from '../utils/review-queue.ts';
 import { ReviewSample } from './review-sample.tsx';
+import { SuspectNeighbours } from './suspect-neighbours.tsx';
 
 interface Props {
+  projectId: number;
   item: Suspect;
   labels: { id: number; name: string }[];
   busy: boolean;
@@ -11,7 +13,7 @@ interface Props {
 }
 
 /** A label the model doubts: what it is, what the model would say instead, and why it doubts it. */
-export function SuspectCard({ item, labels, busy, onDecide }: Props) {
+export function SuspectCard({ projectId, item, labels, busy, onDecide }: Props) {
   const given = labelNameOf(labels, item.labelId);
   const suggested = labelNameOf(labels, item.suggestedLabelId);
   return (
@@ -38,6 +40,7 @@ export function SuspectCard({ item, labels, busy, onDecide }: Props) {
           <dd>{formatPercent(item.neighborAgreement)}</dd>
         </div>
       </dl>
+      <SuspectNeighbours projectId={projectId} sampleId={item.sampleId} labels={labels} />
       <div className="actions">
         <button type="button" className="button button--primary" disabled={busy} onClick={() => onDecide('accept')}>
           Accept: relabel as {suggested}

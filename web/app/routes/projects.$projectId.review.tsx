@@ -111,7 +111,13 @@ function ReviewWorkspace({ initial }: { initial: ReviewQueue }) {
             onResolve={(sampleId, labelId, name) => void review.resolve(sampleId, labelId, name)}
           />
         ) : (
-          <SuspectPanel list={suspects} labels={labels} busy={review.busy} onDecide={(sampleId, decision) => void review.decide(sampleId, decision)} />
+          <SuspectPanel
+            projectId={project.id}
+            list={suspects}
+            labels={labels}
+            busy={review.busy}
+            onDecide={(sampleId, decision) => void review.decide(sampleId, decision)}
+          />
         )}
       </section>
     </div>
