@@ -125,6 +125,12 @@ export async function findModelVersion(db: Db, projectId: number, versionId: num
   return row ? rowToModelVersion(row) : undefined;
 }
 
+/** A version by its per-project number (1, 2, …), as apps pin it. */
+export async function findModelVersionByNumber(db: Db, projectId: number, version: number): Promise<ModelVersion | undefined> {
+  const row = await db.selectFrom('model_version').select(columns).where('project_id', '=', projectId).where('version', '=', version).executeTakeFirst();
+  return row ? rowToModelVersion(row) : undefined;
+}
+
 export async function findModelWeights(db: Db, versionId: number): Promise<Buffer | undefined> {
   const row = await db.selectFrom('model_version').select('weights').where('id', '=', versionId).executeTakeFirst();
   return row?.weights ?? undefined;

@@ -184,6 +184,10 @@ export interface PredictionTable {
   confidence: number;
   latency_ms: number;
   created_at: Timestamp;
+  encoder: string | null;
+  embedding: string | null;
+  abstained: Generated<boolean>;
+  probabilities: number[] | null;
 }
 
 export interface AssignmentTable {

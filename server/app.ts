@@ -11,6 +11,7 @@ import { createContextInner } from './context.ts';
 import { appRouter, createCaller } from './router.ts';
 import { cookieJarFor, sessionMiddleware } from './http/session.ts';
 import { errorMiddleware } from './http/errors.ts';
+import { predictRoutes } from './predict/predict.route.ts';
 import { importRoutes } from './import/import.route.ts';
 import { healthRoutes } from './health/health.route.ts';
 import { attachRealtime } from './realtime/realtime.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Para
     }),
   );
   app.use('/api/v1', importRoutes(deps));
+  app.use('/api/v1', predictRoutes(deps));
   app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
   if (web) {
     app.use(...web.assets);

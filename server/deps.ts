@@ -3,6 +3,8 @@ import type { JobSystem } from '#trainer/jobs/queue.ts';
 import type { EventBus } from '#trainer/jobs/events.ts';
 import type { Env } from './env.ts';
 import type { Embedder } from './inference/embedder.ts';
+import type { ModelCache } from './inference/model-cache.ts';
+import type { PredictionLog } from './predict/prediction-log.ts';
 
 /** What services receive: the outside world, passed in so tests can build it from real parts. */
 export interface AppDeps {
@@ -13,4 +15,7 @@ export interface AppDeps {
   now: () => Date;
   /** Embeds queries off the event loop (search, predictions). */
   embedder: Embedder;
+  /** The model versions this process serves, swapped when another goes live. */
+  models: ModelCache;
+  predictionLog: PredictionLog;
 }

@@ -22,6 +22,10 @@ export const Env = z.object({
   SIFT_PUBLIC_URL: z.string().url().optional(),
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   SIFT_IMAGE_MODEL_DIR: z.string().min(1).optional(),
+  /** Prediction API: inputs per request, body size, and requests per minute per API key. */
+  SIFT_PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
+  SIFT_PREDICT_MAX_BODY_MB: z.coerce.number().min(0.1).max(512).default(10),
+  SIFT_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -5,6 +5,7 @@ import { labelingRouter } from './labeling/labeling.router.ts';
 import { modelsRouter } from './learning/models.router.ts';
 import { reviewRouter } from './review/review.router.ts';
 import { exploreRouter } from './explore/explore.router.ts';
+import { apiKeysRouter } from './api-keys/api-keys.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   models: modelsRouter,
   review: reviewRouter,
   explore: exploreRouter,
+  apiKeys: apiKeysRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -5,6 +5,8 @@ import { createJobSystem } from '#trainer/jobs/queue.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import type { AppDeps } from './deps.ts';
+import { ModelCache } from './inference/model-cache.ts';
+import { PredictionLog } from './predict/prediction-log.ts';
 import { createEmbedder } from './inference/embedder.ts';
 import { trainerMode, type Env } from './env.ts';
 import { startTrainerChild, type TrainerStatus } from './trainer-process.ts';
@@ -35,8 +37,10 @@ export async function startRuntime(env: Env): Promise<Runtime> {
       postgresUrl: handle.mode === 'postgres' ? handle.connectionString : undefined,
       prefix: env.SIFT_QUEUE_PREFIX,
     });
+    const models = new ModelCache(handle.db, bus);
+    const predictionLog = new PredictionLog(handle.db);
     const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder };
+    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog };
     const trainer =
       trainerMode(env) === 'child'
         ? startTrainerChild({ databaseUrl: handle.connectionString, prefix: env.SIFT_QUEUE_PREFIX, tfBackend: env.SIFT_TF_BACKEND, bus })
@@ -51,6 +55,8 @@ export async function startRuntime(env: Env): Promise<Runtime> {
       trainerStatus: () => trainer?.status() ?? { mode: 'external', ready: true },
       async close() {
         await trainer?.stop();
+        models.close();
+        await predictionLog.flush();
         await embedder.close();
         await jobs.close();
         await bus.close();

@@ -8,11 +8,10 @@ import { defaultImportLimits, type ImportLimits, type SampleDraft } from './impo
 import { parseTextFile, previewTextFile } from './parse-text.ts';
 import { parseImageFiles } from './parse-images.ts';
 import { scheduleEmbedding } from '../learning/learning.service.ts';
+import type { UploadedFile } from '../http/multipart.ts';
 
-export interface UploadedFile {
-  name: string;
-  data: Buffer;
-}
+export type { UploadedFile };
+
 
 export interface ImportResult {
   batchId: number;

@@ -1,9 +1,14 @@
 /**
  * Embeds inputs in the HTTP process without blocking its event loop: one worker thread holds the
- * encoders (started on first use, restarted if it dies). Used by search; the prediction API will
- * batch through it too.
+ * encoders (started on first use, restarted if it dies). Concurrent requests are micro-batched:
+ * while a batch runs in the worker, new inputs queue up and go together as the next batch (up to
+ * MAX_BATCH), so a busy server encodes in batches (the encoder's throughput) and an idle one sends a
+ * lone input after a short window (its latency). Identical inputs hit an in-memory cache.
  */
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { IMAGE_ENCODER_NAME } from '#trainer/ml/encoders/image-encoder.ts';
+import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { AppError } from '../errors.ts';
 
 export type EmbedRequest = { id: number; kind: 'text'; inputs: string[] } | { id: number; kind: 'image'; inputs: Uint8Array[] };
@@ -12,6 +17,8 @@ export type EmbedResponse = { id: number; encoder: string; vectors: Float32Array
 export interface Embedder {
   embed(kind: 'text', inputs: string[]): Promise<{ encoder: string; vectors: Float32Array[] }>;
   embed(kind: 'image', inputs: Uint8Array[]): Promise<{ encoder: string; vectors: Float32Array[] }>;
+  /** Batches sent to the encoder thread and inputs they held (for tests and benchmarks). */
+  stats(): { batches: number; inputs: number; cacheHits: number };
   close(): Promise<void>;
 }
 
@@ -21,13 +28,108 @@ export interface Embedder {
  */
 const WORKER_BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./embed.worker.ts', import.meta.url).href)}); })`;
 
-/** First use loads the model (seconds); after that an embedding takes milliseconds. */
+/** First use loads the model (seconds); after that a batch takes milliseconds. */
 const TIMEOUT_MS = 120_000;
+const MAX_BATCH = 32;
+/** How long a lone input waits for company when the encoder is idle. */
+const WINDOW_MS = 1;
+const CACHE_ENTRIES = 10_000;
+
+type Kind = 'text' | 'image';
+interface Pending {
+  key: string;
+  input: string | Uint8Array;
+  resolve: (vector: Float32Array) => void;
+  reject: (error: Error) => void;
+}
 
 export function createEmbedder(config: { imageModelDir?: string }): Embedder {
+  const thread = encoderThread(config);
+  const cache = new Map<string, Float32Array>();
+  const queues: Record<Kind, Pending[]> = { text: [], image: [] };
+  const busy: Record<Kind, boolean> = { text: false, image: false };
+  const timers: Partial<Record<Kind, NodeJS.Timeout>> = {};
+  const counts = { batches: 0, inputs: 0, cacheHits: 0 };
+
+  const flush = (kind: Kind) => {
+    delete timers[kind];
+    if (busy[kind] || queues[kind].length === 0) return;
+    const batch = queues[kind].splice(0, MAX_BATCH);
+    busy[kind] = true;
+    counts.batches += 1;
+    counts.inputs += batch.length;
+    thread
+      .run(kind, batch.map((p) => p.input))
+      .then<void, void>(
+        (vectors) =>
+          batch.forEach((p, i) => {
+            remember(cache, p.key, vectors[i]!);
+            p.resolve(vectors[i]!);
+          }),
+        // One bad input (an image that does not decode) must not fail the others batched with it.
+        async (error: Error) => {
+          if (batch.length === 1) batch[0]!.reject(error);
+          else await Promise.all(batch.map((p) => runAlone(kind, p)));
+        },
+      )
+      .finally(() => {
+        busy[kind] = false;
+        // Whatever queued meanwhile goes at once, as the next batch.
+        if (queues[kind].length > 0) flush(kind);
+      });
+  };
+
+  const runAlone = (kind: Kind, p: Pending) =>
+    thread.run(kind, [p.input]).then(
+      ([vector]) => {
+        remember(cache, p.key, vector!);
+        p.resolve(vector!);
+      },
+      (error: Error) => p.reject(error),
+    );
+
+  const request = (kind: Kind, input: string | Uint8Array): Promise<Float32Array> => {
+    const key = `${kind}:${createHash('sha1').update(input).digest('base64')}`;
+    const hit = cache.get(key);
+    if (hit) {
+      counts.cacheHits += 1;
+      return Promise.resolve(hit);
+    }
+    return new Promise((resolve, reject) => {
+      queues[kind].push({ key, input, resolve, reject });
+      if (queues[kind].length >= MAX_BATCH) flush(kind);
+      else timers[kind] ??= setTimeout(() => flush(kind), WINDOW_MS);
+    });
+  };
+
+  return {
+    embed: (async (kind: Kind, inputs: (string | Uint8Array)[]) => ({
+      encoder: kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME,
+      vectors: await Promise.all(inputs.map((input) => request(kind, input))),
+    })) as Embedder['embed'],
+    stats: () => ({ ...counts }),
+    async close() {
+      for (const kind of ['text', 'image'] as const) {
+        clearTimeout(timers[kind]);
+        queues[kind].splice(0).forEach((p) => p.reject(new AppError('UNAVAILABLE', 'the server is shutting down')));
+      }
+      await thread.close();
+    },
+  };
+}
+
+/** Least-recently-used: a Map iterates in insertion order, so re-inserting marks an entry fresh. */
+function remember(cache: Map<string, Float32Array>, key: string, vector: Float32Array): void {
+  cache.delete(key);
+  cache.set(key, vector);
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+}
+
+/** The worker thread: one request at a time per call, replies matched by id. */
+function encoderThread(config: { imageModelDir?: string }) {
   let worker: Worker | undefined;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (r: { encoder: string; vectors: Float32Array[] }) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   const failAll = (error: Error) => {
     for (const [id, p] of pending) {
       clearTimeout(p.timer);
@@ -43,7 +145,7 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
       pending.delete(reply.id);
       clearTimeout(waiting.timer);
       if ('error' in reply) waiting.reject(new AppError('UNAVAILABLE', `embedding failed: ${reply.error}`));
-      else waiting.resolve({ encoder: reply.encoder, vectors: reply.vectors });
+      else waiting.resolve(reply.vectors);
     });
     started.on('error', (error) => failAll(new AppError('UNAVAILABLE', `the encoder thread failed: ${error.message}`)));
     started.on('exit', () => {
@@ -54,19 +156,19 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
     started.unref();
     return started;
   };
-  const embed = (kind: 'text' | 'image', inputs: (string | Uint8Array)[]) =>
-    new Promise<{ encoder: string; vectors: Float32Array[] }>((resolve, reject) => {
-      worker ??= start();
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new AppError('UNAVAILABLE', 'embedding timed out'));
-      }, TIMEOUT_MS);
-      pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ id, kind, inputs });
-    });
   return {
-    embed: embed as Embedder['embed'],
+    run(kind: Kind, inputs: (string | Uint8Array)[]): Promise<Float32Array[]> {
+      return new Promise((resolve, reject) => {
+        worker ??= start();
+        const id = nextId++;
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new AppError('UNAVAILABLE', 'embedding timed out'));
+        }, TIMEOUT_MS);
+        pending.set(id, { resolve, reject, timer });
+        worker.postMessage({ id, kind, inputs });
+      });
+    },
     async close() {
       const running = worker;
       worker = undefined;

@@ -5,6 +5,8 @@ import { createApp, loadProductionWeb } from '#server/app.ts';
 import type { AppDeps } from '#server/deps.ts';
 import { Env } from '#server/env.ts';
 import { createJobSystem } from '#trainer/jobs/queue.ts';
+import { ModelCache } from '#server/inference/model-cache.ts';
+import { PredictionLog } from '#server/predict/prediction-log.ts';
 import { createEmbedder } from '#server/inference/embedder.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
 import { createTestDatabase, redisUrl, uniqueName, type Backend, type TestDatabase } from './databases.ts';
@@ -31,12 +33,16 @@ export async function createTestDeps(
     postgresUrl: backend === 'postgres' ? database.connectionString : undefined,
     prefix,
   });
+  const models = new ModelCache(database.db, bus);
+  const predictionLog = new PredictionLog(database.db);
   const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder };
+  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog };
   return {
     deps,
     database,
     async close() {
+      models.close();
+      await predictionLog.flush();
       await embedder.close();
       await jobs.close();
       await bus.close();

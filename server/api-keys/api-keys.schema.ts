@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { ProjectId } from '../projects/projects.schema.ts';
+
+export const CreateApiKeyInput = ProjectId.extend({ name: z.string().trim().min(1, 'name the key (e.g. the app that uses it)').max(100) });
+export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInput>;
+
+export const RevokeApiKeyInput = ProjectId.extend({ keyId: z.number().int().positive() });
+export type RevokeApiKeyInput = z.infer<typeof RevokeApiKeyInput>;

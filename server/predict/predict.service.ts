@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { ApiKey } from '#db/api-keys.ts';
+import { findProject } from '#db/projects.ts';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../deps.ts';
+import { readImageHeader } from '../import/image-header.ts';
+import type { ServingModel } from '../inference/model-cache.ts';
+import type { PredictInput, PredictQuery } from './predict.schema.ts';
+
+export interface Prediction {
+  label: string | null;
+  confidence: number;
+  probabilities: Record<string, number>;
+  abstained?: true;
+}
+
+/**
+ * Predictions of the project's live version (or a pinned one) for a batch of inputs: the inputs
+ * are embedded off the event loop (micro-batched with other requests), scored by the version's
+ * head, and logged. Below `threshold` a prediction abstains (`label: null`), so apps can send it
+ * to a person.
+ */
+export async function predict(deps: AppDeps, input: { projectId: number; apiKey: ApiKey; inputs: PredictInput[]; query: PredictQuery }) {
+  const started = performance.now();
+  const project = await findProject(deps.db, input.projectId);
+  if (!project) throw new AppError('NOT_FOUND', 'no such project');
+  const model = await chooseModel(deps, input.projectId, input.query.version);
+  const { texts, images } = splitInputs(input.inputs, project.dataType);
+  const embedded = texts ? await deps.embedder.embed('text', texts) : await deps.embedder.embed('image', images!);
+  if (embedded.encoder !== model.encoder) throw new AppError('CONFLICT', `version ${model.version} was trained on ${model.encoder} embeddings, which this server no longer makes`);
+  const proba = model.head.predictProba({ dense: embedded.vectors, texts });
+  const predictions = proba.map((p) => toPrediction(model, p, input.query.threshold));
+  const latencyMs = performance.now() - started;
+  const createdAt = new Date();
+  deps.predictionLog.add(
+    predictions.map((prediction, i) => ({
+      projectId: input.projectId,
+      modelVersionId: model.versionId,
+      apiKeyId: input.apiKey.id,
+      inputHash: hashInput(texts?.[i] ?? images![i]!),
+      encoder: embedded.encoder,
+      embedding: embedded.vectors[i]!,
+      labelId: model.labels[argmax(proba[i]!)]?.id ?? null,
+      confidence: prediction.confidence,
+      abstained: prediction.abstained === true,
+      latencyMs: latencyMs / predictions.length,
+      createdAt,
+    })),
+  );
+  return { modelVersion: model.version, predictions };
+}
+
+async function chooseModel(deps: AppDeps, projectId: number, version: number | undefined): Promise<ServingModel> {
+  if (version !== undefined) {
+    const pinned = await deps.models.getVersion(projectId, version);
+    if (!pinned) throw new AppError('NOT_FOUND', `this project has no model version ${version}`);
+    return pinned;
+  }
+  const active = await deps.models.getActive(projectId);
+  if (!active) throw new AppError('CONFLICT', 'this project has no live model yet: label some samples and let it train');
+  return active;
+}
+
+/** Texts for a text project, image bytes for an image project; anything else is named by index. */
+function splitInputs(inputs: PredictInput[], dataType: 'text' | 'image'): { texts?: string[]; images?: Uint8Array[] } {
+  if (dataType === 'text') {
+    const wrong = inputs.findIndex((i) => !('text' in i));
+    if (wrong >= 0) throw new AppError('INVALID', `inputs[${wrong}]: this is a text project: send {"text": "..."}`);
+    return { texts: inputs.map((i) => (i as { text: string }).text) };
+  }
+  return {
+    images: inputs.map((item, index) => {
+      if ('text' in item) throw new AppError('INVALID', `inputs[${index}]: this is an image project: send {"image": "<base64>"} or upload files`);
+      const bytes = 'imageBytes' in item ? item.imageBytes : Buffer.from(item.image.replace(/^data:[^;,]+;base64,/, ''), 'base64');
+      if (!readImageHeader(bytes)) throw new AppError('INVALID', `inputs[${index}]: not a PNG, JPEG, GIF or WebP image`);
+      return new Uint8Array(bytes);
+    }),
+  };
+}
+
+function toPrediction(model: ServingModel, p: Float32Array, threshold: number | undefined): Prediction {
+  const best = argmax(p);
+  const probabilities: Record<string, number> = {};
+  model.labels.forEach((label, c) => label && (probabilities[label.name] = round(p[c]!)));
+  const confidence = round(p[best]!);
+  if (threshold !== undefined && confidence < threshold) return { label: null, confidence, probabilities, abstained: true };
+  return { label: model.labels[best]?.name ?? null, confidence, probabilities };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+function hashInput(input: string | Uint8Array): string {
+  return createHash('sha256').update(input).digest('hex');
+}

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countPredictions } from '#db/predictions.ts';
+import type { SiftEvent } from '#trainer/jobs/events.ts';
+import { startTrainerWorkers } from '#trainer/workers.ts';
+import { createEncoderPool } from '#trainer/encoder-pool.ts';
+import { initTensorBackend } from '#trainer/ml/backend.ts';
+import { startTestApp, type TestApp } from '#test/setup/app.ts';
+import { TestClient } from '#test/setup/http.ts';
+import { waitFor } from '#test/setup/wait.ts';
+import { buildUser } from '#test/factories/users.ts';
+import { banking77Rows, toCsv } from '#test/factories/banking77.ts';
+
+const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
+const RATE_PER_MINUTE = 40;
+
+interface PredictResponse {
+  modelVersion: number;
+  predictions: { label: string | null; confidence: number; probabilities: Record<string, number>; abstained?: boolean }[];
+}
+
+/** A project with a live model trained on real banking77 labels, and the owner's client. */
+async function trainedProject(app: TestApp, events: SiftEvent[], name: string) {
+  const owner = new TestClient(app.baseUrl);
+  await owner.mutate('auth.signUp', buildUser());
+  const project = await owner.mutate<{ id: number }>('projects.create', { name, dataType: 'text', labels: CATEGORIES.map((c) => ({ name: c })) });
+  await owner.mutate('models.updateSettings', { projectId: project.id, settings: { trainEveryLabels: 24, trainAfterSeconds: 3600 } });
+  await owner.upload(`/api/v1/projects/${project.id}/import`, [{ name: 'b.csv', data: toCsv(banking77Rows(CATEGORIES, 20)) }]);
+  await waitFor(() => events.find((e) => e.type === 'embed.completed' && e.projectId === project.id), 120_000, 'embedding');
+  const { labels } = await owner.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: project.id });
+  for (let i = 0; i < 24; i += 1) {
+    const sample = await owner.query<{ id: number; metadata: { category: string } }>('labeling.next', { projectId: project.id });
+    await owner.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labels.find((l) => l.name === sample.metadata.category)!.id, durationMs: 100 });
+  }
+  await waitFor(() => events.find((e) => e.type === 'model.version' && e.projectId === project.id && e.data.promoted === true), 120_000, 'a live version');
+  const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId: project.id, name: 'tests' });
+  return { owner, projectId: project.id, key, labels };
+}
+
+describe('prediction API', () => {
+  let app: TestApp;
+  const events: SiftEvent[] = [];
+  let project: Awaited<ReturnType<typeof trainedProject>>;
+
+  const predict = (projectId: number, key: string | undefined, body: unknown, query = '') =>
+    fetch(`${app.baseUrl}/api/v1/projects/${projectId}/predict${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    app = await startTestApp(process.env.DATABASE_URL ? 'postgres' : 'pglite', { env: { SIFT_API_RATE_PER_MINUTE: String(RATE_PER_MINUTE), SIFT_PREDICT_MAX_BODY_MB: '0.1' } });
+    const tensor = await initTensorBackend({ log: () => undefined });
+    await startTrainerWorkers({ db: app.deps.db, jobs: app.deps.jobs, bus: app.deps.bus, encoders: createEncoderPool({}), backend: () => tensor.backend });
+    app.deps.bus.subscribe((event) => events.push(event));
+    project = await trainedProject(app, events, 'Serving');
+  }, 240_000);
+  afterAll(() => app?.close());
+
+  it('answers with the live version, per-label probabilities, abstentions below a threshold, and logs every prediction', async () => {
+    const inputs = [{ text: 'My new card still has not arrived' }, { text: 'What is the euro to dollar rate today?' }];
+    const res = await predict(project.projectId, project.key, { inputs });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as PredictResponse;
+    expect(body.modelVersion).toBe(1);
+    expect(body.predictions.map((p) => p.label)).toEqual(['card_arrival', 'exchange_rate']);
+    for (const p of body.predictions) {
+      expect(Object.keys(p.probabilities).sort()).toEqual([...CATEGORIES].sort());
+      expect(Object.values(p.probabilities).reduce((s, x) => s + x, 0)).toBeCloseTo(1, 3);
+      expect(p.confidence).toBe(Math.max(...Object.values(p.probabilities)));
+    }
+    const strict = (await (await predict(project.projectId, project.key, { inputs }, '?threshold=0.999999')).json()) as PredictResponse;
+    expect(strict.predictions.every((p) => p.label === null && p.abstained === true)).toBe(true);
+    expect((await (await predict(project.projectId, project.key, { inputs }, '?version=1')).json()) as PredictResponse).toMatchObject({ modelVersion: 1 });
+    const missing = await predict(project.projectId, project.key, { inputs }, '?version=9');
+    expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([404, 'NOT_FOUND']);
+    await app.deps.predictionLog.flush();
+    expect(await countPredictions(app.deps.db, project.projectId)).toBe(6);
+  });
+
+  it('refuses missing, malformed, unknown, revoked and other projects\' keys with a JSON error and no data', async () => {
+    const body = { inputs: [{ text: 'hello' }] };
+    const expectError = async (res: Response, status: number) => {
+      expect(res.status).toBe(status);
+      const json = (await res.json()) as Record<string, unknown>;
+      expect(json).toHaveProperty('error.message');
+      expect(json).not.toHaveProperty('predictions');
+    };
+    await expectError(await predict(project.projectId, undefined, body), 401);
+    await expectError(await predict(project.projectId, 'not-a-key', body), 401);
+    await expectError(await predict(project.projectId, `sift_abcdefgh_${'x'.repeat(43)}`, body), 401);
+    const other = await project.owner.mutate<{ id: number }>('projects.create', { name: 'Other', dataType: 'text', labels: [{ name: 'a' }, { name: 'b' }] });
+    const { key: otherKey, apiKey } = await project.owner.mutate<{ key: string; apiKey: { id: number } }>('apiKeys.create', { projectId: other.id, name: 'other' });
+    await expectError(await predict(project.projectId, otherKey, body), 403);
+    await expectError(await predict(other.id, otherKey, body), 409);
+    await project.owner.mutate('apiKeys.revoke', { projectId: other.id, keyId: apiKey.id });
+    await expectError(await predict(other.id, otherKey, body), 401);
+    const keys = await project.owner.query<{ keys: { prefix: string; lastUsedAt: string | null; revokedAt: string | null }[] }>('apiKeys.list', { projectId: project.projectId });
+    expect(keys.keys[0]!.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(keys)).not.toContain(project.key);
+  });
+
+  it('rejects malformed bodies with clear 4xx errors and keeps serving', async () => {
+    const cases: [unknown, number, RegExp][] = [
+      ['{"inputs": [', 400, /JSON|parse|Unexpected/i],
+      [{}, 400, /inputs/],
+      [{ inputs: [] }, 400, /at least one input/],
+      [{ inputs: [{ text: '' }] }, 400, /empty/],
+      [{ inputs: [{ text: 'x', extra: 1 }] }, 400, /.+/],
+      [{ inputs: [{ image: 'aGVsbG8=' }] }, 400, /text project/],
+      [{ inputs: Array.from({ length: 65 }, () => ({ text: 'x' })) }, 400, /at most 64/],
+      [{ inputs: [{ text: 'x'.repeat(20_001) }] }, 400, /20,000/],
+      [{ inputs: Array.from({ length: 10 }, () => ({ text: 'y'.repeat(15_000) })) }, 413, /.+/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await predict(project.projectId, project.key, body);
+      const json = (await res.json()) as { error: { message: string } };
+      expect([res.status, json.error.message]).toEqual([status, expect.stringMatching(message)]);
+    }
+    expect((await predict(project.projectId, project.key, { inputs: [{ text: 'card?' }] })).status).toBe(200);
+  });
+
+  it('rate-limits each key with 429 and Retry-After', async () => {
+    const { key } = await project.owner.mutate<{ key: string }>('apiKeys.create', { projectId: project.projectId, name: 'burst' });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < RATE_PER_MINUTE + 2; i += 1) {
+      const res = await predict(project.projectId, key, { inputs: [{ text: 'is my card on its way' }] });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, RATE_PER_MINUTE).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(RATE_PER_MINUTE)).toEqual([429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // Another key of the same project is not affected.
+    expect((await predict(project.projectId, project.key, { inputs: [{ text: 'card' }] })).status).toBe(200);
+  });
+
+  it('swaps versions under concurrent requests without a failed or mixed-up answer', async () => {
+    const versions = await project.owner.query<{ versions: { id: number; version: number }[] }>('models.list', { projectId: project.projectId });
+    expect(versions.versions).toHaveLength(1);
+    // A second version: label a few more, then flip the live version back and forth under load.
+    for (let i = 0; i < 24; i += 1) {
+      const sample = await project.owner.query<{ id: number; metadata: { category: string } } | null>('labeling.next', { projectId: project.projectId });
+      if (!sample) break;
+      await project.owner.mutate('labeling.annotate', { projectId: project.projectId, sampleId: sample.id, labelId: project.labels.find((l) => l.name === sample.metadata.category)!.id, durationMs: 100 });
+    }
+    await waitFor(() => events.find((e) => e.type === 'model.version' && e.projectId === project.projectId && e.data.version === 2), 120_000, 'version 2');
+    const all = (await project.owner.query<{ versions: { id: number; version: number }[] }>('models.list', { projectId: project.projectId })).versions;
+    const flips = (async () => {
+      for (let i = 0; i < 6; i += 1) {
+        await project.owner.mutate('models.promote', { projectId: project.projectId, versionId: all[i % 2]!.id });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const { key } = await project.owner.mutate<{ key: string }>('apiKeys.create', { projectId: project.projectId, name: 'load' });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 10));
+        const res = await predict(project.projectId, key, { inputs: [{ text: `where is my card ${i}` }] });
+        return { status: res.status, body: (await res.json()) as PredictResponse };
+      }),
+    );
+    await flips;
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.every((a) => [1, 2].includes(a.body.modelVersion) && a.body.predictions[0]!.label !== undefined)).toBe(true);
+    // After the last flip (to version 2's row, i = 5 → all[1]) every process serves it.
+    const live = all[1]!.version;
+    let served = 0;
+    for (let tries = 0; tries < 50 && served !== live; tries += 1) {
+      served = ((await (await predict(project.projectId, key, { inputs: [{ text: 'card' }] })).json()) as PredictResponse).modelVersion;
+      if (served !== live) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(served).toBe(live);
+  }, 240_000);
+});
