@@ -1,6 +1,7 @@
 /** The prediction log: every answer of the prediction API, for monitoring and drift. */
+import { sql } from 'kysely';
 import type { Db } from './client.ts';
-import { toVector } from './embeddings.ts';
+import { fromVector, toVector } from './embeddings.ts';
 
 export interface PredictionLogRow {
   projectId: number;
@@ -43,4 +44,154 @@ export async function insertPredictions(db: Db, rows: PredictionLogRow[]): Promi
 export async function countPredictions(db: Db, projectId: number): Promise<number> {
   const row = await db.selectFrom('prediction').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Embeddings of the project's latest predictions since `since` (newest first, at most `limit`). */
+export async function listRecentPredictionEmbeddings(db: Db, projectId: number, encoder: string, since: Date, limit: number): Promise<Float32Array[]> {
+  const rows = await db
+    .selectFrom('prediction')
+    .select('embedding')
+    .where('project_id', '=', projectId)
+    .where('encoder', '=', encoder)
+    .where('created_at', '>=', since)
+    .where('embedding', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => fromVector(r.embedding!));
+}
+
+/** Embeddings of up to `limit` labeled samples, a random sample (what the model was trained on). */
+export async function sampleTrainingEmbeddings(db: Db, projectId: number, encoder: string, limit: number): Promise<Float32Array[]> {
+  const rows = await db
+    .selectFrom('embedding')
+    .innerJoin('resolution', 'resolution.sample_id', 'embedding.sample_id')
+    .select('embedding.vector')
+    .where('embedding.project_id', '=', projectId)
+    .where('embedding.encoder', '=', encoder)
+    .orderBy(sql`random()`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => fromVector(r.vector));
+}
+
+export interface DriftReport {
+  computedAt: Date;
+  statistic: string;
+  value: number;
+  pValue: number;
+  alpha: number;
+  drifted: boolean;
+  productionCount: number;
+  trainingCount: number;
+  windowStart: Date;
+}
+
+export async function insertDriftReport(db: Db, projectId: number, report: DriftReport): Promise<void> {
+  await db
+    .insertInto('drift_report')
+    .values({
+      project_id: projectId,
+      computed_at: report.computedAt,
+      statistic: report.statistic,
+      value: report.value,
+      p_value: report.pValue,
+      alpha: report.alpha,
+      drifted: report.drifted,
+      production_count: report.productionCount,
+      training_count: report.trainingCount,
+      window_start: report.windowStart,
+    })
+    .execute();
+}
+
+/** The project's drift checks, newest first. */
+export async function listDriftReports(db: Db, projectId: number, limit: number): Promise<DriftReport[]> {
+  const rows = await db.selectFrom('drift_report').selectAll().where('project_id', '=', projectId).orderBy('computed_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    computedAt: r.computed_at,
+    statistic: r.statistic,
+    value: r.value,
+    pValue: r.p_value,
+    alpha: r.alpha,
+    drifted: r.drifted,
+    productionCount: r.production_count,
+    trainingCount: r.training_count,
+    windowStart: r.window_start,
+  }));
+}
+
+/** Deletes predictions older than `before` (retention); returns how many. */
+export async function deletePredictionsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('prediction').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Traffic per hour since `since`: volume, abstentions, latency percentiles, mean confidence. */
+export async function predictionTraffic(db: Db, projectId: number, since: Date) {
+  const rows = await db
+    .selectFrom('prediction')
+    .select([
+      sql<Date>`date_trunc('hour', created_at)`.as('hour'),
+      (eb) => eb.fn.countAll<number>().as('count'),
+      sql<number>`count(*) filter (where abstained)`.as('abstained'),
+      sql<number>`percentile_cont(0.5) within group (order by latency_ms)`.as('p50'),
+      sql<number>`percentile_cont(0.95) within group (order by latency_ms)`.as('p95'),
+      sql<number>`percentile_cont(0.99) within group (order by latency_ms)`.as('p99'),
+      sql<number>`avg(confidence)`.as('mean_confidence'),
+    ])
+    .where('project_id', '=', projectId)
+    .where('created_at', '>=', since)
+    .groupBy(sql`date_trunc('hour', created_at)`)
+    .orderBy(sql`date_trunc('hour', created_at)`)
+    .execute();
+  return rows.map((r) => ({
+    hour: new Date(r.hour),
+    count: Number(r.count),
+    abstained: Number(r.abstained),
+    p50Ms: Number(r.p50),
+    p95Ms: Number(r.p95),
+    p99Ms: Number(r.p99),
+    meanConfidence: Number(r.mean_confidence),
+  }));
+}
+
+/** Latency percentiles and a 10-bin confidence histogram over everything since `since`. */
+export async function predictionSummary(db: Db, projectId: number, since: Date) {
+  const [latency, bins, labels] = await Promise.all([
+    db
+      .selectFrom('prediction')
+      .select([
+        (eb) => eb.fn.countAll<number>().as('count'),
+        sql<number>`percentile_cont(0.5) within group (order by latency_ms)`.as('p50'),
+        sql<number>`percentile_cont(0.95) within group (order by latency_ms)`.as('p95'),
+        sql<number>`percentile_cont(0.99) within group (order by latency_ms)`.as('p99'),
+      ])
+      .where('project_id', '=', projectId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('prediction')
+      .select([sql<number>`least(width_bucket(confidence, 0, 1, 10), 10)`.as('bin'), (eb) => eb.fn.countAll<number>().as('count')])
+      .where('project_id', '=', projectId)
+      .where('created_at', '>=', since)
+      .groupBy(sql`least(width_bucket(confidence, 0, 1, 10), 10)`)
+      .execute(),
+    db
+      .selectFrom('prediction')
+      .select(['label_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('project_id', '=', projectId)
+      .where('created_at', '>=', since)
+      .groupBy('label_id')
+      .execute(),
+  ]);
+  const histogram = Array.from({ length: 10 }, (_, i) => Number(bins.find((b) => Number(b.bin) === i + 1)?.count ?? 0));
+  return {
+    count: Number(latency.count),
+    p50Ms: latency.p50 === null ? null : Number(latency.p50),
+    p95Ms: latency.p95 === null ? null : Number(latency.p95),
+    p99Ms: latency.p99 === null ? null : Number(latency.p99),
+    confidenceHistogram: histogram,
+    labelMix: labels.map((l) => ({ labelId: l.label_id, count: Number(l.count) })),
+  };
 }

@@ -68,9 +68,16 @@ const CHUNK = 500;
 
 /**
  * Inserts samples, skipping any whose content hash the project already has.
- * Returns the ids of the rows actually inserted. Run inside the import transaction.
+ * Returns the ids of the rows actually inserted. Run inside the import transaction. `source` says
+ * where they came from: an import, or production inputs of the prediction API (no batch).
  */
-export async function insertSamples(trx: Db, projectId: number, batchId: number, samples: SampleInsert[]): Promise<number[]> {
+export async function insertSamples(
+  trx: Db,
+  projectId: number,
+  batchId: number | null,
+  samples: SampleInsert[],
+  source: 'import' | 'production' = 'import',
+): Promise<number[]> {
   const ids: number[] = [];
   for (let start = 0; start < samples.length; start += CHUNK) {
     const chunk = samples.slice(start, start + CHUNK);
@@ -85,6 +92,7 @@ export async function insertSamples(trx: Db, projectId: number, batchId: number,
           image_mime: s.image?.mime ?? null,
           metadata: JSON.stringify(s.metadata),
           content_hash: s.contentHash,
+          source,
         })),
       )
       .onConflict((oc) => oc.columns(['project_id', 'content_hash']).doNothing())

@@ -236,6 +236,19 @@ export interface RareCandidateTable {
   probability: number | null;
   similarity: number;
 }
+export interface DriftReportTable {
+  id: Generated<number>;
+  project_id: number;
+  computed_at: Timestamp;
+  statistic: string;
+  value: number;
+  p_value: number;
+  alpha: number;
+  drifted: boolean;
+  production_count: number;
+  training_count: number;
+  window_start: Timestamp;
+}
 export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
@@ -261,6 +274,7 @@ export interface Database {
   suspect_decision: SuspectDecisionTable;
   sample_map: SampleMapTable;
   rare_candidate: RareCandidateTable;
+  drift_report: DriftReportTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

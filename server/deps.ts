@@ -5,6 +5,7 @@ import type { Env } from './env.ts';
 import type { Embedder } from './inference/embedder.ts';
 import type { ModelCache } from './inference/model-cache.ts';
 import type { PredictionLog } from './predict/prediction-log.ts';
+import type { FeedbackSink } from './predict/feedback.ts';
 
 /** What services receive: the outside world, passed in so tests can build it from real parts. */
 export interface AppDeps {
@@ -18,4 +19,6 @@ export interface AppDeps {
   /** The model versions this process serves, swapped when another goes live. */
   models: ModelCache;
   predictionLog: PredictionLog;
+  /** Low-confidence production inputs on their way into the labeling pool. */
+  feedback: FeedbackSink;
 }

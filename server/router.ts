@@ -6,6 +6,7 @@ import { modelsRouter } from './learning/models.router.ts';
 import { reviewRouter } from './review/review.router.ts';
 import { exploreRouter } from './explore/explore.router.ts';
 import { apiKeysRouter } from './api-keys/api-keys.router.ts';
+import { monitoringRouter } from './monitoring/monitoring.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,6 +16,7 @@ export const appRouter = router({
   review: reviewRouter,
   explore: exploreRouter,
   apiKeys: apiKeysRouter,
+  monitoring: monitoringRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -9,6 +9,8 @@ export const TrainerEnv = z.object({
   SIFT_QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]+$/i).default('sift'),
   SIFT_IMAGE_MODEL_DIR: z.string().min(1).optional(),
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  /** Logged predictions older than this are deleted by the hourly cleanup. */
+  SIFT_PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type TrainerEnv = z.infer<typeof TrainerEnv>;
 

@@ -10,6 +10,8 @@ import { TRAIN_QUEUE } from './jobs/train.job.ts';
 import { createTrainProcessor } from './jobs/train.processor.ts';
 import { SCORE_QUEUE } from './jobs/score.job.ts';
 import { createScoreProcessor } from './jobs/score.processor.ts';
+import { DRIFT_QUEUE } from './jobs/drift.job.ts';
+import { createDriftProcessor } from './jobs/drift.processor.ts';
 
 export interface TrainerDeps {
   db: Db;
@@ -19,6 +21,8 @@ export interface TrainerDeps {
   encoders: EncoderPool;
   /** The tensor backend in use, recorded on each model version. */
   backend: () => string;
+  /** Days logged predictions are kept (default 30). */
+  predictionRetentionDays?: number;
 }
 
 /**
@@ -27,10 +31,11 @@ export interface TrainerDeps {
  * time: the process has one tensor backend and the machine's cores are better spent on one fit.
  */
 export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
-  deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db }), { concurrency: 1 });
+  deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db, predictionRetentionDays: deps.predictionRetentionDays }), { concurrency: 1 });
   deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: 120_000 });
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
+  deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
   await deps.jobs
     .queue<CleanupPayload>(CLEANUP_QUEUE)
     .upsertJobScheduler('cleanup-hourly', { every: 3_600_000 }, { name: 'cleanup', data: { reason: 'schedule' }, opts: { removeOnComplete: 100, removeOnFail: 100 } });

@@ -59,7 +59,8 @@ export function previewTextFile(input: { fileName: string; data: Buffer }): Text
 }
 
 /** sha256 hex of text normalized so that copies differing only in Unicode form or spacing collide. */
-function hashText(text: string): string {
+/** A text sample's content hash: the same text (up to whitespace and Unicode form) is one sample. */
+export function hashText(text: string): string {
   const normalized = text.normalize('NFC').replace(/\s+/gu, ' ').trim();
   return createHash('sha256').update(normalized, 'utf8').digest('hex');
 }

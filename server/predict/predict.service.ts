@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ApiKey } from '#db/api-keys.ts';
 import { findProject } from '#db/projects.ts';
+import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
+import { requestDriftCheck } from '#trainer/jobs/triggers.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { readImageHeader } from '../import/image-header.ts';
@@ -47,7 +49,31 @@ export async function predict(deps: AppDeps, input: { projectId: number; apiKey:
       createdAt,
     })),
   );
+  checkDriftEvery(deps, input.projectId, predictions.length);
+  const { feedbackBelowConfidence } = readProjectSettings(project.settings);
+  if (feedbackBelowConfidence !== null) {
+    deps.feedback.add(
+      input.projectId,
+      predictions.flatMap((prediction, i) =>
+        prediction.confidence < feedbackBelowConfidence
+          ? [{ text: texts?.[i], image: images?.[i], confidence: prediction.confidence, modelVersion: model.version }]
+          : [],
+      ),
+    );
+  }
   return { modelVersion: model.version, predictions };
+}
+
+/** Predictions (per project, in this process) between automatic drift checks. */
+const DRIFT_CHECK_EVERY = 200;
+const sinceDriftCheck = new Map<number, number>();
+
+function checkDriftEvery(deps: AppDeps, projectId: number, count: number): void {
+  const total = (sinceDriftCheck.get(projectId) ?? 0) + count;
+  sinceDriftCheck.set(projectId, total >= DRIFT_CHECK_EVERY ? 0 : total);
+  if (total >= DRIFT_CHECK_EVERY) {
+    requestDriftCheck(deps.jobs, projectId).catch((error: unknown) => console.error('[predict] could not request a drift check:', error instanceof Error ? error.message : error));
+  }
 }
 
 async function chooseModel(deps: AppDeps, projectId: number, version: number | undefined): Promise<ServingModel> {

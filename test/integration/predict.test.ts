@@ -19,7 +19,7 @@ interface PredictResponse {
 }
 
 /** A project with a live model trained on real banking77 labels, and the owner's client. */
-async function trainedProject(app: TestApp, events: SiftEvent[], name: string) {
+async function trainedProject(app: TestApp, events: SiftEvent[], name: string, labelCount = 24) {
   const owner = new TestClient(app.baseUrl);
   await owner.mutate('auth.signUp', buildUser());
   const project = await owner.mutate<{ id: number }>('projects.create', { name, dataType: 'text', labels: CATEGORIES.map((c) => ({ name: c })) });
@@ -27,7 +27,7 @@ async function trainedProject(app: TestApp, events: SiftEvent[], name: string) {
   await owner.upload(`/api/v1/projects/${project.id}/import`, [{ name: 'b.csv', data: toCsv(banking77Rows(CATEGORIES, 20)) }]);
   await waitFor(() => events.find((e) => e.type === 'embed.completed' && e.projectId === project.id), 120_000, 'embedding');
   const { labels } = await owner.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: project.id });
-  for (let i = 0; i < 24; i += 1) {
+  for (let i = 0; i < labelCount; i += 1) {
     const sample = await owner.query<{ id: number; metadata: { category: string } }>('labeling.next', { projectId: project.id });
     await owner.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labels.find((l) => l.name === sample.metadata.category)!.id, durationMs: 100 });
   }
@@ -174,4 +174,67 @@ describe('prediction API', () => {
     }
     expect(served).toBe(live);
   }, 240_000);
+
+  it('sends low-confidence production inputs into the labeling pool once, marked as production', async () => {
+    await project.owner.mutate('models.updateSettings', { projectId: project.projectId, settings: { feedbackBelowConfidence: 0.999 } });
+    const existing = banking77Rows(CATEGORIES, 1)[0]!.text;
+    const fresh = 'Could you tell me when the card I ordered last week will show up?';
+    const res = await predict(project.projectId, project.key, { inputs: [{ text: fresh }, { text: fresh }, { text: existing }] });
+    expect(res.status).toBe(200);
+    await app.deps.feedback.flush();
+    const rows = await app.deps.db.selectFrom('sample').select(['text', 'source', 'metadata']).where('project_id', '=', project.projectId).where('source', '=', 'production').execute();
+    expect(rows.map((r) => r.text)).toEqual([fresh]);
+    expect(rows[0]!.metadata).toMatchObject({ source: 'production', modelVersion: expect.any(Number) });
+    // Asked again: still one sample.
+    await predict(project.projectId, project.key, { inputs: [{ text: fresh }] });
+    await app.deps.feedback.flush();
+    const again = await app.deps.db.selectFrom('sample').select('id').where('project_id', '=', project.projectId).where('source', '=', 'production').execute();
+    expect(again).toHaveLength(1);
+    await project.owner.mutate('models.updateSettings', { projectId: project.projectId, settings: { feedbackBelowConfidence: null } });
+  });
+
+  it('checks production inputs for drift against the training data and reports it on the monitoring page', async () => {
+    // A project of its own: the other tests' made-up inputs would (rightly) look like drift.
+    const project = await trainedProject(app, events, 'Drift', 36);
+    const checkDrift = async () => {
+      const before = events.length;
+      await project.owner.mutate('monitoring.checkDrift', { projectId: project.projectId });
+      return waitFor(() => events.slice(before).find((e) => e.projectId === project.projectId && (e.type === 'drift.updated' || e.type === 'drift.skipped')), 60_000, 'a drift check');
+    };
+    const send = async (texts: string[]) => {
+      for (let i = 0; i < texts.length; i += 32) {
+        const res = await predict(project.projectId, project.key, { inputs: texts.slice(i, i + 32).map((text) => ({ text })) });
+        expect(res.status).toBe(200);
+      }
+      await app.deps.predictionLog.flush();
+    };
+    // Same intents, rows the model never saw: no drift.
+    const unseen = CATEGORIES.flatMap((c) => banking77Rows([c], 50).slice(20)).map((r) => r.text);
+    await send(unseen);
+    const quiet = await checkDrift();
+    expect(quiet.type).toBe('drift.updated');
+    expect(quiet.data.drifted).toBe(false);
+    // Then traffic about other things entirely.
+    // Under 200 predictions in all, so no automatic check runs in between.
+    const shifted = banking77Rows(['pin_blocked', 'terminate_account', 'get_physical_card', 'apple_pay_or_google_pay', 'cash_withdrawal_charge'], 20).map((r) => r.text);
+    await send(shifted);
+    const loud = await checkDrift();
+    expect(loud.data.drifted).toBe(true);
+
+    const overview = await project.owner.query<{
+      summary: { count: number; p50Ms: number; confidenceHistogram: number[] };
+      labelMix: { name: string; production: number; trainingShare: number }[];
+      drift: { latest: { drifted: boolean; statistic: string } | null; history: unknown[]; method: string };
+      traffic: { count: number }[];
+    }>('monitoring.overview', { projectId: project.projectId });
+    expect(overview.summary.count).toBe(shifted.length + unseen.length);
+    expect(overview.summary.confidenceHistogram.reduce((s, x) => s + x, 0)).toBe(overview.summary.count);
+    expect(overview.summary.p50Ms).toBeGreaterThan(0);
+    expect(overview.labelMix.reduce((s, m) => s + m.production, 0)).toBe(overview.summary.count);
+    expect(overview.labelMix.reduce((s, m) => s + m.trainingShare, 0)).toBeCloseTo(1, 5);
+    expect(overview.traffic.reduce((s, t) => s + t.count, 0)).toBe(overview.summary.count);
+    expect(overview.drift.latest).toMatchObject({ drifted: true, statistic: 'mmd2-rbf' });
+    expect(overview.drift.history).toHaveLength(2);
+    expect(overview.drift.method).toMatch(/MMD/);
+  }, 120_000);
 });

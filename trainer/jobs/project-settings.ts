@@ -22,6 +22,11 @@ export const ProjectSettings = z.object({
   leaseSeconds: z.number().int().min(30).max(86_400).default(600),
   /** Classes with fewer resolved samples than this count as rare (highlighted, and mined for candidates). */
   rareClassThreshold: z.number().int().min(1).max(100_000).default(10),
+  /**
+   * Production feedback: prediction API inputs the live model is less sure about than this go into
+   * the labeling pool as new samples (source "production"); null = off.
+   */
+  feedbackBelowConfidence: z.number().min(0).max(1).nullable().default(null),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 

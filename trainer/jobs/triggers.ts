@@ -2,6 +2,7 @@ import type { JobSystem } from './queue.ts';
 import { EMBED_QUEUE, embedJobId, type EmbedPayload } from './embed.job.ts';
 import { SCORE_QUEUE, scoreDedupId, type ScorePayload } from './score.job.ts';
 import { TRAIN_QUEUE, trainDedupId, type TrainPayload } from './train.job.ts';
+import { DRIFT_QUEUE, driftDedupId, type DriftPayload } from './drift.job.ts';
 
 const keep = { removeOnComplete: 200, removeOnFail: 500 };
 
@@ -37,4 +38,9 @@ export async function requestTraining(jobs: JobSystem, projectId: number, input:
     attempts: 2,
     backoff: { type: 'exponential', delay: 5000 },
   });
+}
+
+/** Asks for a drift check of the project's recent production inputs (one pending per project). */
+export async function requestDriftCheck(jobs: JobSystem, projectId: number): Promise<void> {
+  await jobs.queue<DriftPayload>(DRIFT_QUEUE).add('drift', { projectId }, { ...keep, deduplication: { id: driftDedupId(projectId) }, attempts: 2 });
 }

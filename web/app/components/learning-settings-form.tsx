@@ -129,6 +129,22 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
         />
       </fieldset>
 
+      <fieldset>
+        <legend>Production feedback</legend>
+        <FormField
+          label="Send prediction API inputs to the labeling pool when the model is less sure than (%)"
+          name="feedbackBelowConfidence"
+          type="number"
+          inputMode="decimal"
+          min={0}
+          max={100}
+          step="any"
+          defaultValue={settings.feedbackBelowConfidence === null ? '' : Math.round(settings.feedbackBelowConfidence * 1000) / 10}
+          errors={errors.feedbackBelowConfidence}
+        />
+        <p className="field__hint">Leave empty to keep production inputs out of the pool. Each input is added once, marked as coming from production.</p>
+      </fieldset>
+
       <fieldset aria-describedby={`${id}-head-error`}>
         <legend>Kind of model</legend>
         <ChoiceGroup name="headKind" options={headKindOptions} checked={settings.headKind} />

@@ -71,14 +71,23 @@ interface SuspectProps {
   busy: ReadonlySet<number>;
   onDecide: (sampleId: number, decision: 'accept' | 'dismiss') => void;
   projectId: number;
+  /** Toggles between the flagged suspects and every ranked one. */
+  showAllUrl: string;
+  showingAll: boolean;
 }
 
 /** Labels the model doubts, most suspicious first, under a line on how often it was right to. */
-export function SuspectPanel({ list, labels, busy, onDecide, projectId }: SuspectProps) {
+export function SuspectPanel({ list, labels, busy, onDecide, projectId, showAllUrl, showingAll }: SuspectProps) {
   return (
     <div className="review__list">
       <p className="callout" data-testid="hit-rate">
         {describeHitRate(list.hitRate)}
+      </p>
+      <p className="muted">
+        {showingAll ? 'Showing every labeled sample the model ranked, most doubtful first. ' : 'Showing the labels the model flags as likely wrong. '}
+        <Link to={showAllUrl} data-testid="suspects-scope">
+          {showingAll ? 'Show only flagged labels' : 'Also show labels it is less sure about'}
+        </Link>
       </p>
       {list.items.length === 0 ? (
         <div className="panel empty" data-testid="suspects-empty">

@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useState } from 'react';
 import { DisagreementPanel, SuspectPanel } from '../components/review-panels.tsx';
 import { ReviewTabs, type ReviewTab } from '../components/review-tabs.tsx';
@@ -26,7 +26,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const projectId = parseProjectId(params.projectId);
   try {
     const [disagreements, suspects] = await loadOrThrow(request, () =>
-      Promise.all([context.caller.review.disagreements({ projectId }), context.caller.review.suspects({ projectId })]),
+      Promise.all([context.caller.review.disagreements({ projectId }), context.caller.review.suspects({ projectId, flaggedOnly: !showAll(request) })]),
     );
     return { queue: { disagreements, suspects } as ReviewQueue | null };
   } catch (error) {
@@ -34,6 +34,11 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     if (error instanceof Response && error.status === 403) return { queue: null };
     throw error;
   }
+}
+
+/** `?suspects=all` also lists the ranked samples the method did not flag. */
+function showAll(request: Request): boolean {
+  return new URL(request.url).searchParams.get('suspects') === 'all';
 }
 
 type Tab = 'disagreements' | 'suspects';
@@ -63,8 +68,10 @@ export default function ReviewPage() {
 
 function ReviewWorkspace({ initial }: { initial: ReviewQueue }) {
   const { project, role, labels } = useProject();
-  const review = useReviewQueue(project.id, initial);
-  const [tab, setTab] = useState<Tab>('disagreements');
+  const [searchParams] = useSearchParams();
+  const allSuspects = searchParams.get('suspects') === 'all';
+  const review = useReviewQueue(project.id, initial, !allSuspects);
+  const [tab, setTab] = useState<Tab>(allSuspects ? 'suspects' : 'disagreements');
   useProjectRoom(project.id, { onEvent: review.handleEvent, onJoin: review.refetch });
   const { disagreements, suspects } = review.queue;
 
@@ -116,7 +123,13 @@ function ReviewWorkspace({ initial }: { initial: ReviewQueue }) {
             list={suspects}
             labels={labels}
             busy={review.busy}
-            onDecide={(sampleId, decision) => void review.decide(sampleId, decision)}
+            onDecide={(sampleId, decision) => {
+              const item = suspects.items.find((i) => i.sampleId === sampleId);
+              const names = item && { given: labelNameOf(labels, item.labelId), suggested: labelNameOf(labels, item.suggestedLabelId) };
+              void review.decide(sampleId, decision, names);
+            }}
+            showAllUrl={allSuspects ? `/projects/${project.id}/review` : `/projects/${project.id}/review?suspects=all`}
+            showingAll={allSuspects}
           />
         )}
       </section>

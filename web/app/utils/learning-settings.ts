@@ -35,6 +35,18 @@ function readWholeNumber(form: FormData, name: keyof typeof settingsLimits, erro
   return value;
 }
 
+/** The production-feedback threshold, entered as a percentage; empty turns feedback off. */
+function readFeedbackPercent(form: FormData, errors: SettingsFieldErrors): number | null {
+  const raw = readText(form, 'feedbackBelowConfidence').trim().replace(/%$/, '');
+  if (raw === '') return null;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    errors.feedbackBelowConfidence = ['enter a percentage from 0 to 100, or leave it empty to turn feedback off'];
+    return null;
+  }
+  return value / 100;
+}
+
 /** The submitted settings form as settings, or what is wrong with each field. */
 export function readSettingsForm(form: FormData): SettingsFormResult {
   const fieldErrors: SettingsFieldErrors = {};
@@ -47,8 +59,9 @@ export function readSettingsForm(form: FormData): SettingsFormResult {
   const overlap = readWholeNumber(form, 'overlap', fieldErrors);
   const leaseSeconds = readWholeNumber(form, 'leaseSeconds', fieldErrors);
   const rareClassThreshold = readWholeNumber(form, 'rareClassThreshold', fieldErrors);
+  const feedbackBelowConfidence = readFeedbackPercent(form, fieldErrors);
   // An unchecked checkbox is simply absent from the form.
   const showModelGuess = form.get('showModelGuess') === 'on';
   if (Object.keys(fieldErrors).length > 0 || !isStrategy(strategy) || !isHeadKind(headKind)) return { ok: false, fieldErrors };
-  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold } };
+  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold, feedbackBelowConfidence } };
 }

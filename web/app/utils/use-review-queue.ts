@@ -28,7 +28,7 @@ function changesQueue(event: ProjectEvent): boolean {
  * The review page's lists, kept current: an item leaves as soon as its sample has a final label,
  * whoever chose it, and the lists are refetched (throttled) after any change that may add items.
  */
-export function useReviewQueue(projectId: number, initial: ReviewQueue) {
+export function useReviewQueue(projectId: number, initial: ReviewQueue, flaggedOnly = true) {
   const [queue, setQueue] = useState(initial);
   const [busy, setBusy] = useState<ReadonlySet<number>>(new Set());
   const [message, setMessage] = useState<ReviewMessage | null>(null);
@@ -47,7 +47,7 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue) {
   const fetchQueue = useCallback(async () => {
     const mine = ++sequence.current;
     try {
-      const [disagreements, suspects] = await Promise.all([trpc.review.disagreements.query({ projectId }), trpc.review.suspects.query({ projectId })]);
+      const [disagreements, suspects] = await Promise.all([trpc.review.disagreements.query({ projectId }), trpc.review.suspects.query({ projectId, flaggedOnly })]);
       if (mine !== sequence.current) return;
       setQueue({ disagreements, suspects });
       setStaleError(null);
@@ -55,7 +55,7 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue) {
       // The lists are a view; the next event or reconnect retries, so say they may be stale.
       if (mine === sequence.current) setStaleError(describeError(err));
     }
-  }, [projectId]);
+  }, [projectId, flaggedOnly]);
 
   const refetch = useMemo(() => throttle(() => void fetchQueue(), refetchEveryMs), [fetchQueue]);
   useEffect(() => () => refetch.cancel(), [refetch]);
@@ -100,11 +100,13 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue) {
   );
 
   const decide = useCallback(
-    (sampleId: number, decision: 'accept' | 'dismiss') =>
+    (sampleId: number, decision: 'accept' | 'dismiss', labelNames?: { given: string; suggested: string }) =>
       act(
         sampleId,
         () => trpc.review.decideSuspect.mutate({ projectId, sampleId, decision }),
-        decision === 'accept' ? `Sample #${sampleId} relabeled.` : `Sample #${sampleId} keeps its label.`,
+        decision === 'accept'
+          ? `Sample #${sampleId} relabeled${labelNames ? ` as ${labelNames.suggested}` : ''}.`
+          : `Sample #${sampleId} keeps its label${labelNames ? ` ${labelNames.given}` : ''}.`,
       ),
     [act, projectId],
   );

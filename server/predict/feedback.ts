@@ -1,0 +1,70 @@
+/**
+ * Production feedback: prediction API inputs the live model was unsure about join the labeling
+ * pool as new samples (source "production", deduplicated by content hash like imports), so the
+ * next labels teach the model exactly what it gets in production. Written off the request path in
+ * small batches; a failed write is reported, never turned into a failed prediction.
+ */
+import { createHash } from 'node:crypto';
+import { insertSamples, type SampleInsert } from '#db/samples.ts';
+import type { Db } from '#db/client.ts';
+import type { EventBus } from '#trainer/jobs/events.ts';
+import type { JobSystem } from '#trainer/jobs/queue.ts';
+import { hashText } from '../import/parse-text.ts';
+import { readImageHeader } from '../import/image-header.ts';
+import { requestEmbedding } from '#trainer/jobs/triggers.ts';
+
+const FLUSH_MS = 500;
+
+export interface FeedbackItem {
+  text?: string;
+  image?: Uint8Array;
+  confidence: number;
+  modelVersion: number;
+}
+
+export class FeedbackSink {
+  private readonly pending = new Map<number, FeedbackItem[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: { db: Db; jobs: JobSystem; bus: EventBus }) {}
+
+  add(projectId: number, items: FeedbackItem[]): void {
+    if (items.length === 0) return;
+    this.pending.set(projectId, [...(this.pending.get(projectId) ?? []), ...items]);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what is pending (tests and shutdown wait on it). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batches = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [projectId, items] of batches) {
+      this.writing = this.writing.then(() =>
+        this.write(projectId, items).catch((error: unknown) =>
+          console.error(`[feedback] ${items.length} production inputs were not added to project ${projectId}:`, error instanceof Error ? error.message : error),
+        ),
+      );
+    }
+    return this.writing;
+  }
+
+  private async write(projectId: number, items: FeedbackItem[]): Promise<void> {
+    const receivedAt = new Date().toISOString();
+    const unique = [...new Map(items.map((item) => [item.text ?? createHash('sha256').update(item.image!).digest('hex'), item])).values()];
+    const samples: SampleInsert[] = unique.map((item) => {
+      const metadata = { source: 'production', confidence: item.confidence, modelVersion: item.modelVersion, receivedAt };
+      if (item.text !== undefined) return { text: item.text, metadata, contentHash: hashText(item.text) };
+      const data = Buffer.from(item.image!);
+      const header = readImageHeader(data)!;
+      const contentHash = createHash('sha256').update(data).digest('hex');
+      return { image: { name: `production-${contentHash.slice(0, 12)}`, mime: header.mime, data }, metadata, contentHash };
+    });
+    const ids = await this.deps.db.transaction().execute((trx) => insertSamples(trx, projectId, null, samples, 'production'));
+    if (ids.length === 0) return;
+    await this.deps.bus.publish({ projectId, type: 'feedback.added', data: { added: ids.length, duplicates: samples.length - ids.length } });
+    await requestEmbedding(this.deps.jobs, projectId);
+  }
+}
