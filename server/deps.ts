@@ -6,6 +6,7 @@ import type { Embedder } from './inference/embedder.ts';
 import type { ModelCache } from './inference/model-cache.ts';
 import type { PredictionLog } from './predict/prediction-log.ts';
 import type { FeedbackSink } from './predict/feedback.ts';
+import type { ServingCache } from './predict/serving-cache.ts';
 
 /** What services receive: the outside world, passed in so tests can build it from real parts. */
 export interface AppDeps {
@@ -21,4 +22,6 @@ export interface AppDeps {
   predictionLog: PredictionLog;
   /** Low-confidence production inputs on their way into the labeling pool. */
   feedback: FeedbackSink;
+  /** API keys and projects as the prediction API last read them (short-lived, event-invalidated). */
+  servingCache: ServingCache;
 }

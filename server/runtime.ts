@@ -7,6 +7,7 @@ import { initTensorBackend } from '#trainer/ml/backend.ts';
 import type { AppDeps } from './deps.ts';
 import { ModelCache } from './inference/model-cache.ts';
 import { PredictionLog } from './predict/prediction-log.ts';
+import { ServingCache } from './predict/serving-cache.ts';
 import { FeedbackSink } from './predict/feedback.ts';
 import { createEmbedder } from './inference/embedder.ts';
 import { trainerMode, type Env } from './env.ts';
@@ -40,9 +41,10 @@ export async function startRuntime(env: Env): Promise<Runtime> {
     });
     const models = new ModelCache(handle.db, bus);
     const predictionLog = new PredictionLog(handle.db);
+    const servingCache = new ServingCache(bus);
     const feedback = new FeedbackSink({ db: handle.db, jobs, bus });
     const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback };
+    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache };
     const trainer =
       trainerMode(env) === 'child'
         ? startTrainerChild({ databaseUrl: handle.connectionString, prefix: env.SIFT_QUEUE_PREFIX, tfBackend: env.SIFT_TF_BACKEND, bus })
@@ -58,6 +60,7 @@ export async function startRuntime(env: Env): Promise<Runtime> {
       async close() {
         await trainer?.stop();
         models.close();
+        servingCache.close();
         await predictionLog.flush();
         await feedback.flush();
         await embedder.close();

@@ -35,6 +35,9 @@ export async function listKeys(deps: AppDeps, access: ProjectAccess) {
 export async function revokeKey(deps: AppDeps, access: ProjectAccess, input: RevokeApiKeyInput) {
   assertRole(access.role, 'lead', 'revoke API keys');
   if (!(await revokeApiKey(deps.db, access.project.id, input.keyId))) throw new AppError('NOT_FOUND', `no live key ${input.keyId} in this project`);
+  // This process forgets the key at once; the event tells every other server process.
+  deps.servingCache.keys.deleteWhere((key) => key.id === input.keyId);
+  await deps.bus.publish({ projectId: access.project.id, type: 'apikey.revoked', data: { keyId: input.keyId } });
   return { revoked: input.keyId };
 }
 
@@ -49,11 +52,14 @@ export async function authenticateApiKey(deps: AppDeps, header: string | undefin
   const parts = KEY_PATTERN.exec(match[1]!);
   if (!parts) throw new AppError('UNAUTHORIZED', 'that is not a Sift API key');
   // Looked up by the hash of a 256-bit secret: timing reveals nothing usable about other keys.
-  const key = await findApiKeyByHash(deps.db, parts[1]!, hashKey(match[1]!));
+  const hash = hashKey(match[1]!);
+  const cached = deps.servingCache.keys.get(hash);
+  const key = cached ?? (await findApiKeyByHash(deps.db, parts[1]!, hash));
   if (!key) throw new AppError('UNAUTHORIZED', 'unknown API key');
+  if (!cached) deps.servingCache.keys.set(hash, key);
   if (key.revokedAt) throw new AppError('UNAUTHORIZED', 'this API key was revoked');
   if (key.projectId !== projectId) throw new AppError('FORBIDDEN', 'this API key belongs to another project');
   if (!key.scopes.includes(scope)) throw new AppError('FORBIDDEN', `this API key may not ${scope}`);
-  void touchApiKey(deps.db, key.id).catch(() => undefined);
+  if (!cached) void touchApiKey(deps.db, key.id).catch(() => undefined);
   return key;
 }

@@ -93,6 +93,7 @@ export async function updateSettings(deps: AppDeps, access: ProjectAccess, patch
   assertRole(access.role, 'lead', 'change learning settings');
   const next = ProjectSettings.parse({ ...readProjectSettings(access.project.settings), ...patch });
   await updateProjectSettings(deps.db, access.project.id, next);
+  deps.servingCache.projects.deleteWhere((project) => project.id === access.project.id);
   await deps.bus.publish({ projectId: access.project.id, type: 'settings.updated', data: {} });
   if (patch.strategy) await requestScoring(deps.jobs, access.project.id).catch((error: Error) => console.error('[models] could not re-rank:', error.message));
   return next;

@@ -6,6 +6,7 @@ import { readMultipart } from '../http/multipart.ts';
 import { authenticateApiKey } from '../api-keys/api-keys.service.ts';
 import { PredictParams, PredictQuery, predictBody, type PredictInput } from './predict.schema.ts';
 import { predict } from './predict.service.ts';
+import { predictOpenApi } from './openapi.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 /**
@@ -42,6 +43,9 @@ export function predictRoutes(deps: AppDeps): Router {
       res.json(await predict(deps, { projectId, apiKey: res.locals.apiKey, inputs, query }));
     })().catch((error: unknown) => sendError(res, error));
   });
+  // Public, like any API reference (it holds no data), and readable by API tools on other origins.
+  const openApi = predictOpenApi(deps.env);
+  routes.get('/openapi.json', (_req, res) => res.set('Access-Control-Allow-Origin', '*').json(openApi));
   return routes;
 }
 

@@ -24,8 +24,9 @@ export interface Prediction {
  */
 export async function predict(deps: AppDeps, input: { projectId: number; apiKey: ApiKey; inputs: PredictInput[]; query: PredictQuery }) {
   const started = performance.now();
-  const project = await findProject(deps.db, input.projectId);
+  const project = deps.servingCache.projects.get(input.projectId) ?? (await findProject(deps.db, input.projectId));
   if (!project) throw new AppError('NOT_FOUND', 'no such project');
+  deps.servingCache.projects.set(project.id, project);
   const model = await chooseModel(deps, input.projectId, input.query.version);
   const { texts, images } = splitInputs(input.inputs, project.dataType);
   const embedded = texts ? await deps.embedder.embed('text', texts) : await deps.embedder.embed('image', images!);

@@ -7,6 +7,7 @@ import { Env } from '#server/env.ts';
 import { createJobSystem } from '#trainer/jobs/queue.ts';
 import { ModelCache } from '#server/inference/model-cache.ts';
 import { PredictionLog } from '#server/predict/prediction-log.ts';
+import { ServingCache } from '#server/predict/serving-cache.ts';
 import { FeedbackSink } from '#server/predict/feedback.ts';
 import { createEmbedder } from '#server/inference/embedder.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
@@ -36,14 +37,16 @@ export async function createTestDeps(
   });
   const models = new ModelCache(database.db, bus);
   const predictionLog = new PredictionLog(database.db);
+  const servingCache = new ServingCache(bus);
   const feedback = new FeedbackSink({ db: database.db, jobs, bus });
   const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback };
+  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache };
   return {
     deps,
     database,
     async close() {
       models.close();
+      servingCache.close();
       await predictionLog.flush();
       await feedback.flush();
       await embedder.close();
