@@ -17,7 +17,8 @@ export function sendError(res: Response, error: unknown): void {
   }
   const status = (error as { status?: number; type?: string }).status;
   if (status && status >= 400 && status < 500) {
-    res.status(status).json({ error: { code: 'INVALID', message: (error as Error).message } });
+    // Body-parser errors: an oversized body is TOO_LARGE like any other, the rest is bad input.
+    res.status(status).json({ error: { code: status === 413 ? 'TOO_LARGE' : 'INVALID', message: (error as Error).message } });
     return;
   }
   console.error('[http] unexpected error:', error);

@@ -92,7 +92,7 @@ export function predictErrors(limits: PredictLimits): PredictError[] {
     { status: 403, code: 'FORBIDDEN', when: 'The key is valid but belongs to another project (or lacks the predict scope).', message: 'this API key belongs to another project' },
     { status: 404, code: 'NOT_FOUND', when: 'The version pinned with ?version= does not exist.', message: 'this project has no model version 9' },
     { status: 409, code: 'CONFLICT', when: 'The project has no live model yet, or the pinned version was trained on embeddings this server no longer makes.', message: 'this project has no live model yet: label some samples and let it train' },
-    { status: 413, code: 'TOO_LARGE', when: `The body is larger than ${limits.SIFT_PREDICT_MAX_BODY_MB} MiB. (JSON bodies over the limit currently come back with code INVALID.)`, message: `upload is larger than the ${mib} MiB limit` },
+    { status: 413, code: 'TOO_LARGE', when: `The body is larger than ${limits.SIFT_PREDICT_MAX_BODY_MB} MiB.`, message: `upload is larger than the ${mib} MiB limit` },
     { status: 429, code: 'TOO_MANY', when: 'This key made too many requests; wait the seconds in Retry-After.', message: `rate limit of ${limits.SIFT_API_RATE_PER_MINUTE} requests per minute for this key: retry in 1 s` },
     { status: 500, code: 'INTERNAL', when: 'A bug: the server logged the details.', message: 'internal error; the server logged the details' },
     { status: 503, code: 'UNAVAILABLE', when: 'The encoder could not embed the inputs (the server is shutting down, or embedding failed or timed out).', message: 'embedding timed out' },

@@ -3,6 +3,7 @@ import { createJobSystem, type JobSystem } from '#trainer/jobs/queue.ts';
 import { createEventBus, type SiftEvent } from '#trainer/jobs/events.ts';
 import { CLEANUP_QUEUE, type CleanupPayload, type CleanupResult } from '#trainer/jobs/cleanup.job.ts';
 import { createCleanupProcessor } from '#trainer/jobs/cleanup.processor.ts';
+import { insertProject } from '#db/projects.ts';
 import { insertUser } from '#db/users.ts';
 import { insertSession } from '#db/sessions.ts';
 import { waitFor } from '#test/setup/wait.ts';
@@ -39,6 +40,11 @@ describe.each(queueBackends())('BullMQ on %s', (backend) => {
     await insertSession(database.db, { idHash: `expired-${backend}`, userId: user.id, expiresAt: past });
     await insertSession(database.db, { idHash: `live-${backend}`, userId: user.id, expiresAt: new Date(Date.now() + 60_000) });
 
+    // Predictions past the retention (30 days by default) go; recent ones stay.
+    const project = await insertProject(database.db, { name: 'P', dataType: 'text', createdBy: user.id, labels: [] });
+    const logged = (daysAgo: number) => ({ project_id: project.id, input_hash: `h${daysAgo}`, confidence: 0.5, latency_ms: 3, created_at: new Date(Date.now() - daysAgo * 86_400_000) });
+    await database.db.insertInto('prediction').values([logged(40), logged(1)]).execute();
+
     const results: CleanupResult[] = [];
     const worker = jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: database.db }));
     worker.on('completed', (_job, result: CleanupResult) => results.push(result));
@@ -46,7 +52,8 @@ describe.each(queueBackends())('BullMQ on %s', (backend) => {
     expect(job.id).toBeTruthy();
 
     const result = await waitFor(() => results[0], 20_000);
-    expect(result).toEqual({ expiredSessions: 1, expiredInvites: 0 });
+    expect(result).toEqual({ expiredSessions: 1, expiredInvites: 0, expiredPredictions: 1 });
+    expect((await database.db.selectFrom('prediction').select('input_hash').where('project_id', '=', project.id).execute()).map((r) => r.input_hash)).toEqual(['h1']);
     const left = await database.db.selectFrom('session').select('id').execute();
     expect(left.map((s) => s.id)).toEqual([`live-${backend}`]);
     expect(await jobs.ping()).toBe(true);

@@ -114,8 +114,9 @@ describe('prediction API', () => {
     ];
     for (const [body, status, message] of cases) {
       const res = await predict(project.projectId, project.key, body);
-      const json = (await res.json()) as { error: { message: string } };
+      const json = (await res.json()) as { error: { code: string; message: string } };
       expect([res.status, json.error.message]).toEqual([status, expect.stringMatching(message)]);
+      expect(json.error.code).toBe(status === 413 ? 'TOO_LARGE' : 'INVALID');
     }
     expect((await predict(project.projectId, project.key, { inputs: [{ text: 'card?' }] })).status).toBe(200);
   });

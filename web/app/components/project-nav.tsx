@@ -18,6 +18,8 @@ export function ProjectNav({ projectId, canManage, canReview }: Props) {
     ...(canReview ? [{ to: `${base}/review`, label: 'Review', end: false }] : []),
     { to: `${base}/team`, label: 'Team', end: false },
     { to: `${base}/models`, label: 'Models', end: false },
+    { to: `${base}/monitoring`, label: 'Monitoring', end: false },
+    { to: `${base}/api`, label: 'API', end: false },
     ...(canManage ? [{ to: `${base}/import`, label: 'Import', end: false }] : []),
     { to: `${base}/members`, label: 'Members', end: false },
     ...(canManage ? [{ to: `${base}/settings`, label: 'Settings', end: false }] : []),
