@@ -195,3 +195,9 @@ export async function predictionSummary(db: Db, projectId: number, since: Date) 
     labelMix: labels.map((l) => ({ labelId: l.label_id, count: Number(l.count) })),
   };
 }
+
+/** Whether the project's latest drift check found drift (false before any check). */
+export async function findLatestDrift(db: Db, projectId: number): Promise<boolean> {
+  const row = await db.selectFrom('drift_report').select('drifted').where('project_id', '=', projectId).orderBy('computed_at', 'desc').limit(1).executeTakeFirst();
+  return row?.drifted ?? false;
+}

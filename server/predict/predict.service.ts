@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiKey } from '#db/api-keys.ts';
 import { findProject } from '#db/projects.ts';
+import { findLatestDrift } from '#db/predictions.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { requestDriftCheck } from '#trainer/jobs/triggers.ts';
 import { AppError } from '../errors.ts';
@@ -51,18 +52,39 @@ export async function predict(deps: AppDeps, input: { projectId: number; apiKey:
     })),
   );
   checkDriftEvery(deps, input.projectId, predictions.length);
-  const { feedbackBelowConfidence } = readProjectSettings(project.settings);
-  if (feedbackBelowConfidence !== null) {
-    deps.feedback.add(
-      input.projectId,
-      predictions.flatMap((prediction, i) =>
-        prediction.confidence < feedbackBelowConfidence
-          ? [{ text: texts?.[i], image: images?.[i], confidence: prediction.confidence, modelVersion: model.version }]
-          : [],
-      ),
-    );
-  }
+  await sendFeedback(deps, input.projectId, readProjectSettings(project.settings), {
+    version: model.version,
+    confidences: predictions.map((p) => p.confidence),
+    texts,
+    images,
+  });
   return { modelVersion: model.version, predictions };
+}
+
+/**
+ * Production feedback: inputs below the confidence threshold, or every input while the latest
+ * drift check says production has drifted (when the project asks for that), join the pool.
+ */
+async function sendFeedback(
+  deps: AppDeps,
+  projectId: number,
+  settings: ReturnType<typeof readProjectSettings>,
+  batch: { version: number; confidences: number[]; texts?: string[]; images?: Uint8Array[] },
+): Promise<void> {
+  const { feedbackBelowConfidence: below, feedbackWhenDrifted } = settings;
+  if (below === null && !feedbackWhenDrifted) return;
+  let drifted = false;
+  if (feedbackWhenDrifted) {
+    const known = deps.servingCache.drifted.get(projectId);
+    drifted = known ?? (await findLatestDrift(deps.db, projectId));
+    if (known === undefined) deps.servingCache.drifted.set(projectId, drifted);
+  }
+  deps.feedback.add(
+    projectId,
+    batch.confidences.flatMap((confidence, i) =>
+      drifted || (below !== null && confidence < below) ? [{ text: batch.texts?.[i], image: batch.images?.[i], confidence, modelVersion: batch.version }] : [],
+    ),
+  );
 }
 
 /** Predictions (per project, in this process) between automatic drift checks. */

@@ -30,12 +30,15 @@ class TtlMap<K, V> {
 export class ServingCache {
   readonly keys = new TtlMap<string, ApiKey>();
   readonly projects = new TtlMap<number, Project>();
+  /** Whether each project's latest drift check found drift (loaded on first use, then kept current by events). */
+  readonly drifted = new TtlMap<number, boolean>();
   private readonly unsubscribe: () => void;
 
   constructor(bus: EventBus) {
     this.unsubscribe = bus.subscribe((event) => {
       if (event.type === 'apikey.revoked') this.keys.deleteWhere((key) => key.id === event.data.keyId);
       if (event.type === 'settings.updated') this.projects.deleteWhere((project) => project.id === event.projectId);
+      if (event.type === 'drift.updated') this.drifted.set(event.projectId, event.data.drifted === true);
     });
   }
 

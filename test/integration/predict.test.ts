@@ -221,6 +221,14 @@ describe('prediction API', () => {
     await send(shifted);
     const loud = await checkDrift();
     expect(loud.data.drifted).toBe(true);
+    // With feedback while drifted on, even confident predictions now join the pool.
+    await project.owner.mutate('models.updateSettings', { projectId: project.projectId, settings: { feedbackWhenDrifted: true } });
+    const oddOne = 'How do I get a refund for a duplicate charge on my statement?';
+    expect((await predict(project.projectId, project.key, { inputs: [{ text: oddOne }] })).status).toBe(200);
+    await app.deps.feedback.flush();
+    await app.deps.predictionLog.flush();
+    const added = await app.deps.db.selectFrom('sample').select('text').where('project_id', '=', project.projectId).where('source', '=', 'production').execute();
+    expect(added.map((r) => r.text)).toEqual([oddOne]);
 
     const overview = await project.owner.query<{
       summary: { count: number; p50Ms: number; confidenceHistogram: number[] };
@@ -228,7 +236,7 @@ describe('prediction API', () => {
       drift: { latest: { drifted: boolean; statistic: string } | null; history: unknown[]; method: string };
       traffic: { count: number }[];
     }>('monitoring.overview', { projectId: project.projectId });
-    expect(overview.summary.count).toBe(shifted.length + unseen.length);
+    expect(overview.summary.count).toBe(shifted.length + unseen.length + 1);
     expect(overview.summary.confidenceHistogram.reduce((s, x) => s + x, 0)).toBe(overview.summary.count);
     expect(overview.summary.p50Ms).toBeGreaterThan(0);
     expect(overview.labelMix.reduce((s, m) => s + m.production, 0)).toBe(overview.summary.count);

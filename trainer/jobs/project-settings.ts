@@ -27,6 +27,8 @@ export const ProjectSettings = z.object({
    * the labeling pool as new samples (source "production"); null = off.
    */
   feedbackBelowConfidence: z.number().min(0).max(1).nullable().default(null),
+  /** While the latest drift check says production has drifted, every production input joins the pool. */
+  feedbackWhenDrifted: z.boolean().default(false),
 });
 export type ProjectSettings = z.infer<typeof ProjectSettings>;
 

@@ -143,6 +143,13 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
           errors={errors.feedbackBelowConfidence}
         />
         <p className="field__hint">Leave empty to keep production inputs out of the pool. Each input is added once, marked as coming from production.</p>
+        <label className="choice">
+          <input type="checkbox" name="feedbackWhenDrifted" defaultChecked={settings.feedbackWhenDrifted} />
+          <span className="choice__text">
+            <span className="choice__name">Also send every input while production has drifted</span>
+            <span className="choice__hint">When the latest drift check says production inputs no longer look like the training data, all of them join the pool until a check says otherwise.</span>
+          </span>
+        </label>
       </fieldset>
 
       <fieldset aria-describedby={`${id}-head-error`}>

@@ -23,7 +23,7 @@ describe('readSettingsForm', () => {
   it('reads a complete form', () => {
     expect(readSettingsForm(formOf(valid))).toEqual({
       ok: true,
-      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true, overlap: 2, leaseSeconds: 300, rareClassThreshold: 10, feedbackBelowConfidence: 0.5 },
+      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true, overlap: 2, leaseSeconds: 300, rareClassThreshold: 10, feedbackBelowConfidence: 0.5, feedbackWhenDrifted: false },
     });
   });
 

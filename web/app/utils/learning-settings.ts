@@ -62,6 +62,7 @@ export function readSettingsForm(form: FormData): SettingsFormResult {
   const feedbackBelowConfidence = readFeedbackPercent(form, fieldErrors);
   // An unchecked checkbox is simply absent from the form.
   const showModelGuess = form.get('showModelGuess') === 'on';
+  const feedbackWhenDrifted = form.get('feedbackWhenDrifted') === 'on';
   if (Object.keys(fieldErrors).length > 0 || !isStrategy(strategy) || !isHeadKind(headKind)) return { ok: false, fieldErrors };
-  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold, feedbackBelowConfidence } };
+  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold, feedbackBelowConfidence, feedbackWhenDrifted } };
 }
