@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './client.ts';
+import type { SampleScoreTable } from './schema.ts';
 
 /** One unlabeled sample's place in the labeling queue and why it is there. */
 export interface QueueEntry {
@@ -36,35 +38,24 @@ export async function replaceQueue(trx: Db, projectId: number, entries: QueueEnt
 
 export async function findQueueEntry(db: Db, sampleId: number): Promise<QueueEntry | undefined> {
   const row = await db.selectFrom('sample_score').selectAll().where('sample_id', '=', sampleId).executeTakeFirst();
-  return row
-    ? {
-        sampleId: row.sample_id,
-        rank: row.rank,
-        strategy: row.strategy,
-        modelVersionId: row.model_version_id,
-        predictedLabelId: row.predicted_label_id,
-        confidence: row.confidence,
-        explanation: row.explanation,
-      }
-    : undefined;
+  return row ? queueEntryOf(row) : undefined;
 }
 
 /** Queue entries of several samples, by sample id. */
 export async function findQueueEntries(db: Db, sampleIds: number[]): Promise<Map<number, QueueEntry>> {
   if (sampleIds.length === 0) return new Map();
   const rows = await db.selectFrom('sample_score').selectAll().where('sample_id', 'in', sampleIds).execute();
-  return new Map(
-    rows.map((row) => [
-      row.sample_id,
-      {
-        sampleId: row.sample_id,
-        rank: row.rank,
-        strategy: row.strategy,
-        modelVersionId: row.model_version_id,
-        predictedLabelId: row.predicted_label_id,
-        confidence: row.confidence,
-        explanation: row.explanation,
-      },
-    ]),
-  );
+  return new Map(rows.map((row) => [row.sample_id, queueEntryOf(row)]));
+}
+
+function queueEntryOf(row: Selectable<SampleScoreTable>): QueueEntry {
+  return {
+    sampleId: row.sample_id,
+    rank: row.rank,
+    strategy: row.strategy,
+    modelVersionId: row.model_version_id,
+    predictedLabelId: row.predicted_label_id,
+    confidence: row.confidence,
+    explanation: row.explanation,
+  };
 }

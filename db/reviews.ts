@@ -20,16 +20,8 @@ export interface AnnotationDetail {
  * all agree, and no resolution yet. Oldest disagreement first.
  */
 export async function listDisagreements(db: Db, input: { projectId: number; overlap: number; limit: number }): Promise<{ sampleId: number; count: number }[]> {
-  const rows = await db
-    .selectFrom('annotation')
-    .select(['annotation.sample_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('annotation.updated_at').as('last_at')])
-    .where('annotation.project_id', '=', input.projectId)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'annotation.sample_id'))),
-    )
-    .groupBy('annotation.sample_id')
-    .having(sql<boolean>`count(distinct annotation.label_id) > 1`)
-    .having((eb) => eb.fn.countAll(), '>=', Math.max(2, input.overlap))
+  const rows = await disagreements(db, input)
+    .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('annotation.updated_at').as('last_at')])
     .orderBy('last_at')
     .orderBy('annotation.sample_id')
     .limit(input.limit)
@@ -40,22 +32,24 @@ export async function listDisagreements(db: Db, input: { projectId: number; over
 /** How many samples wait for a reviewer (same rule as {@link listDisagreements}). */
 export async function countDisagreements(db: Db, input: { projectId: number; overlap: number }): Promise<number> {
   const row = await db
-    .selectFrom((qb) =>
-      qb
-        .selectFrom('annotation')
-        .select('annotation.sample_id')
-        .where('annotation.project_id', '=', input.projectId)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'annotation.sample_id'))),
-        )
-        .groupBy('annotation.sample_id')
-        .having(sql<boolean>`count(distinct annotation.label_id) > 1`)
-        .having((eb) => eb.fn.countAll(), '>=', Math.max(2, input.overlap))
-        .as('d'),
-    )
+    .selectFrom(disagreements(db, input).as('d'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Unresolved samples with at least max(2, overlap) annotations that do not all agree, one row each. */
+function disagreements(db: Db, input: { projectId: number; overlap: number }) {
+  return db
+    .selectFrom('annotation')
+    .select('annotation.sample_id')
+    .where('annotation.project_id', '=', input.projectId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'annotation.sample_id'))),
+    )
+    .groupBy('annotation.sample_id')
+    .having(sql<boolean>`count(distinct annotation.label_id) > 1`)
+    .having((eb) => eb.fn.countAll(), '>=', Math.max(2, input.overlap));
 }
 
 /** Every annotation of the given samples, with the annotator's name, oldest first. */

@@ -3,7 +3,9 @@
  * each model version), and reviewers' decisions on them. A dismissal is remembered for the label
  * it was about: the sample does not come back as a suspect while it keeps that label.
  */
+import type { Selectable } from 'kysely';
 import type { Db } from './client.ts';
+import type { SuspectTable } from './schema.ts';
 
 export interface SuspectRow {
   sampleId: number;
@@ -14,6 +16,19 @@ export interface SuspectRow {
   selfConfidence: number;
   neighborAgreement: number | null;
   rank: number;
+}
+
+function suspectRowOf(r: Selectable<SuspectTable>): SuspectRow {
+  return {
+    sampleId: r.sample_id,
+    labelId: r.label_id,
+    suggestedLabelId: r.suggested_label_id,
+    score: r.score,
+    flagged: r.flagged,
+    selfConfidence: r.self_confidence,
+    neighborAgreement: r.neighbor_agreement,
+    rank: r.rank,
+  };
 }
 
 /** Replaces the project's suspects with those of `versionId`. */
@@ -48,16 +63,7 @@ export async function listOpenSuspects(db: Db, input: { projectId: number; limit
   let query = openSuspects(db, input.projectId).selectAll('suspect');
   if (input.flaggedOnly) query = query.where('suspect.flagged', '=', true);
   const rows = await query.orderBy('suspect.rank').limit(input.limit).execute();
-  return rows.map((r) => ({
-    sampleId: r.sample_id,
-    labelId: r.label_id,
-    suggestedLabelId: r.suggested_label_id,
-    score: r.score,
-    flagged: r.flagged,
-    selfConfidence: r.self_confidence,
-    neighborAgreement: r.neighbor_agreement,
-    rank: r.rank,
-  }));
+  return rows.map(suspectRowOf);
 }
 
 /** How many flagged suspects are open. */
@@ -90,16 +96,7 @@ function openSuspects(db: Db, projectId: number) {
 /** The sample's suspect entry while it is open (same label, not dismissed), if any. */
 export async function findOpenSuspect(db: Db, projectId: number, sampleId: number): Promise<SuspectRow | undefined> {
   const rows = await openSuspects(db, projectId).selectAll('suspect').where('suspect.sample_id', '=', sampleId).execute();
-  return rows.map((r) => ({
-    sampleId: r.sample_id,
-    labelId: r.label_id,
-    suggestedLabelId: r.suggested_label_id,
-    score: r.score,
-    flagged: r.flagged,
-    selfConfidence: r.self_confidence,
-    neighborAgreement: r.neighbor_agreement,
-    rank: r.rank,
-  }))[0];
+  return rows.map(suspectRowOf)[0];
 }
 
 /** Records a reviewer's decision on a suspect. */

@@ -3,7 +3,8 @@
  * encoders (started on first use, restarted if it dies). Concurrent requests are micro-batched:
  * while a batch runs in the worker, new inputs queue up and go together as the next batch (up to
  * MAX_BATCH), so a busy server encodes in batches (the encoder's throughput) and an idle one sends a
- * lone input after a short window (its latency). Identical inputs hit an in-memory cache.
+ * lone input at once, after only the inputs of the same event-loop turn (its latency). Identical
+ * inputs hit an in-memory cache.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -31,8 +32,6 @@ const WORKER_BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { registe
 /** First use loads the model (seconds); after that a batch takes milliseconds. */
 const TIMEOUT_MS = 120_000;
 const MAX_BATCH = 32;
-/** How long a lone input waits for company when the encoder is idle. */
-const WINDOW_MS = 1;
 const CACHE_ENTRIES = 10_000;
 
 type Kind = 'text' | 'image';
@@ -48,7 +47,7 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
   const cache = new Map<string, Float32Array>();
   const queues: Record<Kind, Pending[]> = { text: [], image: [] };
   const busy: Record<Kind, boolean> = { text: false, image: false };
-  const timers: Partial<Record<Kind, NodeJS.Timeout>> = {};
+  const timers: Partial<Record<Kind, NodeJS.Immediate>> = {};
   const counts = { batches: 0, inputs: 0, cacheHits: 0 };
 
   const flush = (kind: Kind) => {
@@ -98,7 +97,7 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
     return new Promise((resolve, reject) => {
       queues[kind].push({ key, input, resolve, reject });
       if (queues[kind].length >= MAX_BATCH) flush(kind);
-      else timers[kind] ??= setTimeout(() => flush(kind), WINDOW_MS);
+      else timers[kind] ??= setImmediate(() => flush(kind));
     });
   };
 
@@ -110,7 +109,7 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
     stats: () => ({ ...counts }),
     async close() {
       for (const kind of ['text', 'image'] as const) {
-        clearTimeout(timers[kind]);
+        clearImmediate(timers[kind]);
         queues[kind].splice(0).forEach((p) => p.reject(new AppError('UNAVAILABLE', 'the server is shutting down')));
       }
       await thread.close();
