@@ -69,9 +69,15 @@ async function supportsIterativeScan(trx: Db): Promise<boolean> {
   return rows[0]?.setting != null && rows[0].setting !== '';
 }
 
-/** The stored embedding of one sample, if it has one from `encoder`. */
-export async function findSampleVector(db: Db, sampleId: number, encoder: string): Promise<Float32Array | undefined> {
-  const row = await db.selectFrom('embedding').select('vector').where('sample_id', '=', sampleId).where('encoder', '=', encoder).executeTakeFirst();
+/** The stored embedding of one of the project's samples, if it has one from `encoder`. */
+export async function findSampleVector(db: Db, projectId: number, sampleId: number, encoder: string): Promise<Float32Array | undefined> {
+  const row = await db
+    .selectFrom('embedding')
+    .select('vector')
+    .where('sample_id', '=', sampleId)
+    .where('project_id', '=', projectId)
+    .where('encoder', '=', encoder)
+    .executeTakeFirst();
   return row ? fromVector(row.vector) : undefined;
 }
 

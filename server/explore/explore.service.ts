@@ -1,6 +1,7 @@
 import { getProjectStats } from '#db/annotations.ts';
 import { countRareCandidates, findSampleCards, findSampleVector, findSimilarSamples, listRareCandidates, listSampleMap } from '#db/explore.ts';
 import { listLabels } from '#db/labels.ts';
+import { findSample } from '#db/samples.ts';
 import type { Neighbour } from '#db/embeddings.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
@@ -39,7 +40,8 @@ async function toCards(deps: AppDeps, projectId: number, found: { sampleId: numb
 export async function findSimilar(deps: AppDeps, access: ProjectAccess, input: SimilarInput) {
   const projectId = access.project.id;
   const encoder = encoderOf(access);
-  const vector = await findSampleVector(deps.db, input.sampleId, encoder);
+  const [sample, vector] = await Promise.all([findSample(deps.db, projectId, input.sampleId), findSampleVector(deps.db, projectId, input.sampleId, encoder)]);
+  if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
   if (!vector) throw new AppError('CONFLICT', `sample ${input.sampleId} has no embedding yet: wait for the import to be processed`);
   const found: Neighbour[] = await findSimilarSamples(deps.db, { projectId, encoder, vector, k: input.k, filter: input.filter, exclude: [input.sampleId] });
   return { items: await toCards(deps, projectId, found) };

@@ -61,7 +61,7 @@ describe.each(databaseBackends())('explore on %s', (backend) => {
     expect(unlabeled.items.every((s) => s.labelId === null)).toBe(true);
     const mine = await caller.explore.similar({ projectId, sampleId: query, k: 50, filter: { kind: 'annotator', userId: (await caller.auth.me())!.id } });
     expect(mine.items.map((s) => s.id).sort((a, b) => a - b)).toEqual(labeled.filter((id) => id !== query).sort((a, b) => a - b));
-    await expect(caller.explore.similar({ projectId, sampleId: 999_999, k: 5 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(caller.explore.similar({ projectId, sampleId: 999_999, k: 5 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('labels in bulk all or nothing, and serves a rare class queue in candidate order', async () => {
