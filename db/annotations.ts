@@ -26,9 +26,15 @@ export interface ProjectStats {
  */
 export async function upsertAnnotation(
   trx: Db,
-  input: { projectId: number; sampleId: number; userId: number; labelId: number; durationMs: number; overlap: number },
-): Promise<{ annotation: Annotation; action: 'create' | 'update' }> {
+  input: { projectId: number; sampleId: number; userId: number; labelId: number; durationMs: number; overlap: number; clientId?: string },
+): Promise<{ annotation: Annotation; action: 'create' | 'update' | 'duplicate' }> {
   await lockSample(trx, input.sampleId);
+  // A submission the client already made (a retry after a lost answer or a reconnect) is applied once.
+  if (input.clientId !== undefined) {
+    const seen = await trx.selectFrom('annotation_event').select('id').where('user_id', '=', input.userId).where('client_id', '=', input.clientId).executeTakeFirst();
+    const current = seen && (await findAnnotation(trx, input.sampleId, input.userId));
+    if (current) return { action: 'duplicate', annotation: current };
+  }
   const row = await trx
     .insertInto('annotation')
     .values({
@@ -51,7 +57,7 @@ export async function upsertAnnotation(
   const action = row.inserted ? 'create' : 'update';
   await trx
     .insertInto('annotation_event')
-    .values({ ...pickEvent(input), label_id: input.labelId, action, duration_ms: input.durationMs })
+    .values({ ...pickEvent(input), label_id: input.labelId, action, duration_ms: input.durationMs, client_id: input.clientId ?? null })
     .execute();
   await refreshResolution(trx, input.projectId, input.sampleId, input.overlap);
   return {

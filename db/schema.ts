@@ -112,6 +112,7 @@ export interface AnnotationEventTable {
   action: 'create' | 'update' | 'delete';
   duration_ms: number | null;
   created_at: Timestamp;
+  client_id: string | null;
 }
 export interface ResolutionTable {
   sample_id: number;

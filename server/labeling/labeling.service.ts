@@ -77,20 +77,30 @@ export async function annotate(
   user: User,
   access: ProjectAccess,
   input: AnnotateInput,
-): Promise<{ action: 'create' | 'update'; stats: ProjectStats }> {
+): Promise<{ action: 'create' | 'update' | 'duplicate'; stats: ProjectStats }> {
   const projectId = access.project.id;
   const [sample, label] = await Promise.all([findSample(deps.db, projectId, input.sampleId), findLabel(deps.db, projectId, input.labelId)]);
   if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
   if (!label) throw new AppError('INVALID', `label ${input.labelId} is not in this project's label set`);
   const { overlap } = readProjectSettings(access.project.settings);
   const { action } = await deps.db.transaction().execute(async (trx) => {
-    const saved = await upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs, overlap });
+    const saved = await upsertAnnotation(trx, {
+      projectId,
+      sampleId: sample.id,
+      userId: user.id,
+      labelId: label.id,
+      durationMs: input.durationMs,
+      overlap,
+      clientId: input.clientId,
+    });
     // The annotation now holds the sample's slot; the lease has done its job.
     await releaseAssignment(trx, { projectId, userId: user.id, sampleId: sample.id });
     return saved;
   });
-  await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
-  await scheduleTraining(deps, access.project);
+  if (action !== 'duplicate') {
+    await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
+    await scheduleTraining(deps, access.project);
+  }
   return { action, stats: await getProjectStats(deps.db, projectId) };
 }
 
@@ -104,7 +114,7 @@ export async function annotateMany(deps: AppDeps, user: User, access: ProjectAcc
   if (missing.length > 0) throw new AppError('NOT_FOUND', `sample${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in this project: nothing was labeled`);
   const { overlap } = readProjectSettings(access.project.settings);
   const actions = await deps.db.transaction().execute(async (trx) => {
-    const out: ('create' | 'update')[] = [];
+    const out: ('create' | 'update' | 'duplicate')[] = [];
     for (const sampleId of ids) {
       out.push((await upsertAnnotation(trx, { projectId, sampleId, userId: user.id, labelId: label.id, durationMs: 0, overlap })).action);
     }

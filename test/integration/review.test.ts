@@ -142,4 +142,19 @@ describe.each(databaseBackends())('team review on %s', (backend) => {
     expect((await owner.caller.review.suspects({ projectId })).items).toEqual([]);
     await expect(owner.caller.review.decideSuspect({ projectId, sampleId: sampleIds[0]!, decision: 'dismiss' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
+
+  it('applies a resubmitted annotation (same client id) once', async () => {
+    const { projectId, sampleIds, members, labelId } = await seedTeam(env.deps, 1, ['annotator'], 1);
+    const [annotator] = members;
+    const submit = { projectId, sampleId: sampleIds[0]!, labelId: labelId('a'), durationMs: 700, clientId: '9b2f4a4e-6d0c-4a8e-9d3c-2f1e8b7a6c51' };
+    const first = await annotator!.caller.labeling.annotate(submit);
+    // The answer was lost; the browser sends the same submission again, twice at once.
+    const retries = await Promise.all([annotator!.caller.labeling.annotate(submit), annotator!.caller.labeling.annotate(submit)]);
+    expect([first.action, ...retries.map((r) => r.action)]).toEqual(['create', 'duplicate', 'duplicate']);
+    const events = await env.deps.db.selectFrom('annotation_event').select('action').where('sample_id', '=', sampleIds[0]!).execute();
+    expect(events).toEqual([{ action: 'create' }]);
+    // A new submission (new id) with another label is a real change.
+    const changed = await annotator!.caller.labeling.annotate({ ...submit, labelId: labelId('b'), clientId: 'c7d9e1f3-2a4b-4c6d-8e0f-1a2b3c4d5e6f' });
+    expect(changed.action).toBe('update');
+  });
 });

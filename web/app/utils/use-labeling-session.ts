@@ -73,7 +73,9 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
       run(async () => {
         if (!sample) return;
         const durationMs = Math.max(0, Math.round(performance.now() - shownAt.current));
-        const result = await trpc.labeling.annotate.mutate({ projectId, sampleId: sample.id, labelId, durationMs });
+        // One id per label given: resending it after a lost answer (server restart, network blip) is applied once.
+        const clientId = crypto.randomUUID();
+        const result = await retryUnreachable(() => trpc.labeling.annotate.mutate({ projectId, sampleId: sample.id, labelId, durationMs, clientId }));
         onStats(result.stats);
         say(`Labeled “${labels.find((l) => l.id === labelId)?.name ?? 'sample'}”`);
         try {
@@ -127,4 +129,23 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
   const dismissNotice = useCallback(() => setNotice(null), []);
 
   return { view, busy, error, notice, skippedCount: skipped.length, applyLabel, skip, undo, reload, dismissNotice };
+}
+
+/** Waits between attempts when the server cannot be reached: about 15 s in all, a server restart. */
+const retryDelaysMs = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * Runs `send`, again after each delay while the server is unreachable (no HTTP answer at all).
+ * Errors the server did answer with are final and thrown at once.
+ */
+export async function retryUnreachable<T>(send: () => Promise<T>, delays: readonly number[] = retryDelaysMs): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      const answered = typeof error === 'object' && error !== null && 'data' in error && (error as { data?: unknown }).data != null;
+      if (answered || attempt >= delays.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+    }
+  }
 }
