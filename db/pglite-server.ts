@@ -7,13 +7,23 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PgliteWireServer } from './pglite-wire.ts';
+import { claimEmbeddedDir, releaseEmbeddedDir } from './embedded-lock.ts';
 
 const [dataDir, portArg] = process.argv.slice(2);
 if (!dataDir || !process.send) {
   console.error('usage: forked by db/embedded.ts with a data directory');
   process.exit(2);
 }
-if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+const onDisk = !dataDir.startsWith('memory://');
+if (onDisk) {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    claimEmbeddedDir(dataDir);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(3);
+  }
+}
 
 const db = await PGlite.create(dataDir, { extensions: { vector } });
 await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
@@ -27,6 +37,7 @@ process.send({ type: 'ready', address });
 async function shutdown(): Promise<void> {
   await server.close();
   await db.close();
+  if (onDisk) releaseEmbeddedDir(dataDir!);
   process.exit(0);
 }
 process.on('disconnect', () => void shutdown());
