@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { ProjectId } from '../projects/projects.schema.ts';
+import { RowId } from '../http/ids.ts';
 
 export const NeighbourFilterInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('any') }),
-  z.object({ kind: z.literal('label'), labelId: z.number().int().positive() }),
+  z.object({ kind: z.literal('label'), labelId: RowId }),
   z.object({ kind: z.literal('labeled') }),
   z.object({ kind: z.literal('unlabeled') }),
-  z.object({ kind: z.literal('annotator'), userId: z.number().int().positive() }),
+  z.object({ kind: z.literal('annotator'), userId: RowId }),
 ]);
 
 const K = z.number().int().min(1).max(200).default(24);
 
-export const SimilarInput = ProjectId.extend({ sampleId: z.number().int().positive(), k: K, filter: NeighbourFilterInput.default({ kind: 'any' }) });
+export const SimilarInput = ProjectId.extend({ sampleId: RowId, k: K, filter: NeighbourFilterInput.default({ kind: 'any' }) });
 export type SimilarInput = z.infer<typeof SimilarInput>;
 
 /**
@@ -28,7 +29,7 @@ export const SearchInput = ProjectId.extend({
 });
 export type SearchInput = z.infer<typeof SearchInput>;
 
-export const RareInput = ProjectId.extend({ labelId: z.number().int().positive(), limit: z.number().int().min(1).max(200).default(50) });
+export const RareInput = ProjectId.extend({ labelId: RowId, limit: z.number().int().min(1).max(200).default(50) });
 export type RareInput = z.infer<typeof RareInput>;
 
 export const MapInput = ProjectId.extend({ limit: z.number().int().min(100).max(20_000).default(5000) });

@@ -7,9 +7,10 @@ import { readMultipart } from '../http/multipart.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
 import { findSampleImage } from '#db/samples.ts';
 import { importLimitsFor, importSamples, previewImport } from './import.service.ts';
+import { RowIdParam } from '../http/ids.ts';
 
-const Params = z.object({ projectId: z.coerce.number().int().positive() });
-const SampleParams = Params.extend({ sampleId: z.coerce.number().int().positive() });
+const Params = z.object({ projectId: RowIdParam });
+const SampleParams = Params.extend({ sampleId: RowIdParam });
 
 /** Session-authenticated REST routes for uploads and image bytes (files don't fit tRPC's JSON). */
 export function importRoutes(deps: AppDeps): Router {

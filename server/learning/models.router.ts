@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { router, projectProcedure } from '../trpc.ts';
 import { ProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { getLearningStatus, getVersion, listVersions, promoteVersion, updateSettings } from './models.service.ts';
+import { RowId } from '../http/ids.ts';
 
-const VersionInput = z.object({ versionId: z.number().int().positive() });
+const VersionInput = z.object({ versionId: RowId });
 
 export const modelsRouter = router({
   list: projectProcedure.query(({ ctx }) => listVersions(ctx.deps, ctx.access)),

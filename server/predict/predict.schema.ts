@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { RowIdParam } from '../http/ids.ts';
 
-export const PredictParams = z.object({ projectId: z.coerce.number().int().positive() });
+export const PredictParams = z.object({ projectId: RowIdParam });
 
 export const PredictQuery = z.object({
-  version: z.coerce.number().int().positive().optional(),
+  version: RowIdParam.optional(),
   threshold: z.coerce.number().min(0).max(1).optional(),
 });
 export type PredictQuery = z.infer<typeof PredictQuery>;

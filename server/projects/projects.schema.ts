@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { RowId } from '../http/ids.ts';
 
-export const ProjectId = z.object({ projectId: z.number().int().positive() });
+export const ProjectId = z.object({ projectId: RowId });
 
 const Shortcut = z
   .string()

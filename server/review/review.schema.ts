@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ProjectId } from '../projects/projects.schema.ts';
+import { RowId } from '../http/ids.ts';
 
 export const ReviewListInput = ProjectId.extend({ limit: z.number().int().min(1).max(200).default(50) });
 export type ReviewListInput = z.infer<typeof ReviewListInput>;
 
-export const ResolveInput = ProjectId.extend({ sampleId: z.number().int().positive(), labelId: z.number().int().positive() });
+export const ResolveInput = ProjectId.extend({ sampleId: RowId, labelId: RowId });
 export type ResolveInput = z.infer<typeof ResolveInput>;
 
 export const SuspectListInput = ReviewListInput.extend({ flaggedOnly: z.boolean().default(true) });
@@ -12,8 +13,8 @@ export type SuspectListInput = z.infer<typeof SuspectListInput>;
 
 /** Accept (relabel: to `labelId`, default the suggested label) or dismiss a suspected mislabel. */
 export const DecideSuspectInput = ProjectId.extend({
-  sampleId: z.number().int().positive(),
+  sampleId: RowId,
   decision: z.enum(['accept', 'dismiss']),
-  labelId: z.number().int().positive().optional(),
+  labelId: RowId.optional(),
 });
 export type DecideSuspectInput = z.infer<typeof DecideSuspectInput>;
