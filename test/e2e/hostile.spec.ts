@@ -1,0 +1,53 @@
+import { expect, test, type Page } from '@playwright/test';
+import { person, signUp } from './fixtures.ts';
+
+// Markup in everything a user controls: project and label names, sample texts. React renders it
+// as text; this checks in a real browser that none of it ever runs.
+const SCRIPTED = '<img src=x onerror="window.__pwned = 1">';
+const texts = [`${SCRIPTED} first`, '<script>window.__pwned = 2</script> second', `"><svg onload="window.__pwned=3"> third`];
+
+async function notPwned(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+}
+
+test('markup in names and texts is shown as text and never runs', async ({ page }) => {
+  test.setTimeout(120_000);
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await signUp(page, person('Mallory'));
+  await page.getByRole('link', { name: /new project/i }).first().click();
+  await page.getByLabel('Project name').fill(`<b onmouseover=alert(1)>Proj</b>`);
+  const names = page.locator('input[name="labelName"]');
+  await names.nth(0).fill(SCRIPTED);
+  await names.nth(1).fill('<script>alert("label")</script>');
+  await page.getByRole('button', { name: /create project/i }).click();
+  await expect(page).toHaveURL(/\/projects\/\d+$/);
+  const projectUrl = page.url();
+  await expect(page.getByRole('heading', { name: '<b onmouseover=alert(1)>Proj</b>' })).toBeVisible();
+
+  await page.goto(`${projectUrl}/import`);
+  const csv = ['text', ...texts.map((t) => `"${t.replace(/"/g, '""')}"`)].join('\n');
+  await page.locator('input[type="file"]').setInputFiles({ name: '<img src=x onerror=alert(1)>.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: /^import/i }).click();
+  await expect(page.getByTestId('import-result')).toContainText('3');
+  await notPwned(page);
+
+  await page.goto(`${projectUrl}/label`);
+  const shown = page.getByTestId('sample-text');
+  await expect(shown).toBeVisible();
+  expect(texts).toContain((await shown.textContent())?.trim());
+  await expect(page.getByRole('button', { name: new RegExp(SCRIPTED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })).toBeVisible();
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('sample-text')).not.toHaveText(await shown.textContent() ?? '');
+  await notPwned(page);
+
+  for (const path of ['', '/explore', '/review', '/team', '/models', '/monitoring', '/api', '/settings', '/members']) {
+    await page.goto(`${projectUrl}${path}`);
+    await expect(page.locator('h1, h2').first()).toBeVisible();
+    await notPwned(page);
+  }
+  expect(dialogs).toEqual([]);
+});
