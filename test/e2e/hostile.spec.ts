@@ -17,6 +17,11 @@ test('markup in names and texts is shown as text and never runs', async ({ page 
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  // The app's own pages must pass its Content-Security-Policy (helmet): no violation reports.
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(message.text())) cspViolations.push(message.text());
+  });
   await signUp(page, person('Mallory'));
   await page.getByRole('link', { name: /new project/i }).first().click();
   await page.getByLabel('Project name').fill(`<b onmouseover=alert(1)>Proj</b>`);
@@ -50,4 +55,9 @@ test('markup in names and texts is shown as text and never runs', async ({ page 
     await notPwned(page);
   }
   expect(dialogs).toEqual([]);
+  expect(cspViolations).toEqual([]);
+  const headers = (await page.request.get(projectUrl)).headers();
+  expect(headers['content-security-policy']).toMatch(/default-src 'self'/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options'] ?? headers['content-security-policy']).toMatch(/SAMEORIGIN|frame-ancestors 'self'/);
 });
