@@ -43,7 +43,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     embedded = await startEmbeddedPostgres(config.dataDir);
     connectionString = embedded.connectionString;
   }
-  const pool = new pg.Pool({ connectionString, max: config.poolSize ?? 10, types });
+  // Fail fast when the database is down (the default waits forever): requests answer 503 instead of hanging.
+  const pool = new pg.Pool({ connectionString, max: config.poolSize ?? 10, types, connectionTimeoutMillis: 5000 });
   pool.on('error', (error) => console.error('[db] idle client error', error.message));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

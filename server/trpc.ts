@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, trpcCodeOf } from './errors.ts';
+import { asUnavailable } from './http/unavailable.ts';
 import type { Context } from './context.ts';
 import { ProjectId } from './projects/projects.schema.ts';
 import { getProjectAccess } from './projects/projects.service.ts';
@@ -22,9 +23,10 @@ const t = initTRPC.context<Context>().create({
 /** Translates service errors into tRPC errors with the mapped code. */
 const translateErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+  if (!result.ok) {
+    // A lost database connection is "try again later" (503), not an internal error.
+    const cause = result.error.cause instanceof AppError ? result.error.cause : asUnavailable(result.error.cause);
+    if (cause) throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
   }
   return result;
 });

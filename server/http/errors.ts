@@ -1,10 +1,17 @@
 import type { Request, Response, NextFunction } from 'express';
 import { ZodError } from 'zod';
 import { AppError, httpStatusOf } from '../errors.ts';
+import { asUnavailable } from './unavailable.ts';
 
 /** Sends `{ error: { code, message } }` with the mapped status; never leaks internals on 500. */
 export function sendError(res: Response, error: unknown): void {
   if (res.headersSent) return;
+  const unavailable = asUnavailable(error);
+  if (unavailable) {
+    res.setHeader('Retry-After', '5');
+    sendError(res, unavailable);
+    return;
+  }
   if (error instanceof AppError) {
     res.status(httpStatusOf[error.code]).json({ error: { code: error.code, message: error.message, ...error.details } });
     return;

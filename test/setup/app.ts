@@ -23,9 +23,9 @@ export interface TestApp {
 /** Builds real dependencies (own database, own queue prefix) for services and routers. */
 export async function createTestDeps(
   backend: Backend,
-  options: { useRedis?: boolean; env?: Record<string, string> } = {},
+  options: { useRedis?: boolean; env?: Record<string, string>; postgresAdminUrl?: string } = {},
 ): Promise<{ deps: AppDeps; database: TestDatabase; close(): Promise<void> }> {
-  const database = await createTestDatabase(backend);
+  const database = await createTestDatabase(backend, options.postgresAdminUrl);
   const prefix = uniqueName('t');
   const redis = options.useRedis === false ? undefined : redisUrl();
   const env = Env.parse({ NODE_ENV: 'test', SIFT_QUEUE_PREFIX: prefix, ...options.env });
@@ -58,7 +58,10 @@ export async function createTestDeps(
 }
 
 /** The whole HTTP server (with the built web app when `npm run build` has run) on an ephemeral port. */
-export async function startTestApp(backend: Backend, options: { env?: Record<string, string>; web?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  options: { env?: Record<string, string>; web?: boolean; postgresAdminUrl?: string } = {},
+): Promise<TestApp> {
   const { deps, database, close } = await createTestDeps(backend, options);
   const buildExists = existsSync(path.join(process.cwd(), 'build', 'server', 'index.js'));
   const web = options.web && buildExists ? await loadProductionWeb() : undefined;

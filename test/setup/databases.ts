@@ -28,8 +28,8 @@ export interface TestDatabase extends DbHandle {
 }
 
 /** A fresh, migrated database of its own: a new PostgreSQL database, or an in-memory PGlite. */
-export async function createTestDatabase(backend: Backend): Promise<TestDatabase> {
-  const adminUrl = backend === 'postgres' ? process.env.DATABASE_URL : undefined;
+export async function createTestDatabase(backend: Backend, postgresAdminUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
+  const adminUrl = backend === 'postgres' ? postgresAdminUrl : undefined;
   if (backend === 'postgres' && !adminUrl) throw new Error('the postgres backend needs DATABASE_URL');
   return { ...(await createScratchDatabase({ adminUrl, name: uniqueName('sift_test') })), backend };
 }
