@@ -32,7 +32,9 @@ export interface TrainerDeps {
  */
 export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db, predictionRetentionDays: deps.predictionRetentionDays }), { concurrency: 1 });
-  deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1 });
+  // Embedding yields to the event loop between batches, so its lock renews: a short lock means a
+  // job left by a killed trainer is picked up again within ~30 s.
+  deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1, lockDuration: 20_000, stalledInterval: 10_000 });
   deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: 120_000 });
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
