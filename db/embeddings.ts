@@ -140,3 +140,18 @@ export async function loadProjectEmbeddings(db: Db, projectId: number, encoder: 
 export async function analyzeEmbeddings(db: Db): Promise<void> {
   await sql`ANALYZE embedding`.execute(db);
 }
+
+/** Projects of `dataType` with samples that have no embedding from `encoder`. */
+export async function findProjectsAwaitingEmbedding(db: Db, dataType: 'text' | 'image', encoder: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('sample')
+    .innerJoin('project', 'project.id', 'sample.project_id')
+    .select('sample.project_id')
+    .distinct()
+    .where('project.data_type', '=', dataType)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'sample.id').where('embedding.encoder', '=', encoder))),
+    )
+    .execute();
+  return rows.map((r) => r.project_id);
+}

@@ -166,3 +166,39 @@ export async function countLabelChangesSinceLastVersion(db: Db, projectId: numbe
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Projects with labels changed since their latest version (or with labels and no version), whose
+ * latest change is older than `quietSince` (the normal debounced trigger should have fired by then),
+ * and with at least two labels in each of two classes (trainable).
+ */
+export async function findProjectsAwaitingTraining(db: Db, quietSince: Date): Promise<number[]> {
+  const rows = await db
+    .selectFrom('annotation_event as e')
+    .leftJoin(
+      (qb) => qb.selectFrom('model_version').select(['project_id', (eb) => eb.fn.max('created_at').as('last_version_at')]).groupBy('project_id').as('v'),
+      (join) => join.onRef('v.project_id', '=', 'e.project_id'),
+    )
+    .select('e.project_id')
+    .where((eb) => eb.or([eb('v.last_version_at', 'is', null), eb('e.created_at', '>', eb.ref('v.last_version_at'))]))
+    .groupBy('e.project_id')
+    .having((eb) => eb.fn.max('e.created_at'), '<', quietSince)
+    .execute();
+  const candidates = rows.map((r) => r.project_id);
+  if (candidates.length === 0) return [];
+  const trainable = await db
+    .selectFrom((qb) =>
+      qb
+        .selectFrom('resolution')
+        .select(['project_id', 'label_id'])
+        .where('project_id', 'in', candidates)
+        .groupBy(['project_id', 'label_id'])
+        .having((eb) => eb.fn.countAll(), '>=', 2)
+        .as('c'),
+    )
+    .select('c.project_id')
+    .groupBy('c.project_id')
+    .having((eb) => eb.fn.countAll(), '>=', 2)
+    .execute();
+  return trainable.map((r) => r.project_id);
+}

@@ -11,6 +11,8 @@ import { createTrainProcessor } from './jobs/train.processor.ts';
 import { SCORE_QUEUE } from './jobs/score.job.ts';
 import { createScoreProcessor } from './jobs/score.processor.ts';
 import { DRIFT_QUEUE } from './jobs/drift.job.ts';
+import { RECONCILE_QUEUE, type ReconcilePayload } from './jobs/reconcile.job.ts';
+import { createReconcileProcessor } from './jobs/reconcile.processor.ts';
 import { createDriftProcessor } from './jobs/drift.processor.ts';
 
 export interface TrainerDeps {
@@ -23,6 +25,8 @@ export interface TrainerDeps {
   backend: () => string;
   /** Days logged predictions are kept (default 30). */
   predictionRetentionDays?: number;
+  /** How long label changes must be quiet before the reconcile job asks for training (default 60 s). */
+  reconcileQuietMs?: number;
 }
 
 /**
@@ -38,7 +42,22 @@ export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: 120_000 });
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
-  await deps.jobs
+  deps.jobs.worker<ReconcilePayload>(RECONCILE_QUEUE, createReconcileProcessor({ ...deps, quietMs: deps.reconcileQuietMs }), { concurrency: 1 });
+  await scheduleRecurring(deps.jobs);
+  // Redis came back, maybe empty: put the schedules back and catch up on what was asked meanwhile.
+  deps.jobs.onReconnect(() => {
+    console.log('[trainer] job queue reconnected: rescheduling and reconciling');
+    void scheduleRecurring(deps.jobs)
+      .then(() => deps.jobs.queue<ReconcilePayload>(RECONCILE_QUEUE).add('reconcile', { reason: 'manual' }, { removeOnComplete: 10, removeOnFail: 50 }))
+      .catch((error: Error) => console.error('[trainer] could not reschedule after reconnecting:', error.message));
+  });
+}
+
+async function scheduleRecurring(jobs: JobSystem): Promise<void> {
+  await jobs
+    .queue<ReconcilePayload>(RECONCILE_QUEUE)
+    .upsertJobScheduler('reconcile-minutely', { every: 60_000 }, { name: 'reconcile', data: { reason: 'schedule' }, opts: { removeOnComplete: 10, removeOnFail: 50 } });
+  await jobs
     .queue<CleanupPayload>(CLEANUP_QUEUE)
     .upsertJobScheduler('cleanup-hourly', { every: 3_600_000 }, { name: 'cleanup', data: { reason: 'schedule' }, opts: { removeOnComplete: 100, removeOnFail: 100 } });
 }

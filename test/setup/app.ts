@@ -23,11 +23,11 @@ export interface TestApp {
 /** Builds real dependencies (own database, own queue prefix) for services and routers. */
 export async function createTestDeps(
   backend: Backend,
-  options: { useRedis?: boolean; env?: Record<string, string>; postgresAdminUrl?: string } = {},
+  options: { useRedis?: boolean; env?: Record<string, string>; postgresAdminUrl?: string; redisUrl?: string } = {},
 ): Promise<{ deps: AppDeps; database: TestDatabase; close(): Promise<void> }> {
   const database = await createTestDatabase(backend, options.postgresAdminUrl);
   const prefix = uniqueName('t');
-  const redis = options.useRedis === false ? undefined : redisUrl();
+  const redis = options.useRedis === false ? undefined : (options.redisUrl ?? redisUrl());
   const env = Env.parse({ NODE_ENV: 'test', SIFT_QUEUE_PREFIX: prefix, ...options.env });
   const jobs = createJobSystem({ redisUrl: redis, databaseUrl: database.connectionString, embedded: backend === 'pglite', prefix });
   const bus = await createEventBus({
@@ -60,7 +60,7 @@ export async function createTestDeps(
 /** The whole HTTP server (with the built web app when `npm run build` has run) on an ephemeral port. */
 export async function startTestApp(
   backend: Backend,
-  options: { env?: Record<string, string>; web?: boolean; postgresAdminUrl?: string } = {},
+  options: { env?: Record<string, string>; web?: boolean; postgresAdminUrl?: string; redisUrl?: string } = {},
 ): Promise<TestApp> {
   const { deps, database, close } = await createTestDeps(backend, options);
   const buildExists = existsSync(path.join(process.cwd(), 'build', 'server', 'index.js'));

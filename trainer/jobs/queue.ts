@@ -20,6 +20,13 @@ export interface JobSystem {
   worker<T>(name: string, processor: Processor<T>, options?: Partial<WorkerOptions>): Worker<T>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
+  /** False while the Redis connection is lost (adding a job would wait for it); always true on Postgres. */
+  isConnected(): boolean;
+  /**
+   * Calls `listener` each time the connection to Redis comes back after a loss (never for the
+   * Postgres backend). A Redis restarted empty has lost its jobs and schedules: re-create them.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +42,12 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (error) => console.error('[queue] redis error:', error.message));
+  const reconnectListeners: (() => void)[] = [];
+  let readyCount = 0;
+  redis?.on('ready', () => {
+    readyCount += 1;
+    if (readyCount > 1) for (const listener of reconnectListeners) listener();
+  });
   producer?.on('error', (error) => console.error('[queue] redis producer error:', error.message));
 
   const base = (forWorker: boolean): QueueOptions =>
@@ -74,6 +87,12 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
       } catch {
         return false;
       }
+    },
+    isConnected() {
+      return !producer || producer.status === 'ready';
+    },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Outlet, useLoaderData } from '@remix-run/react';
 import { ProjectNav } from '../components/project-nav.tsx';
+import { ServiceBanner } from '../components/service-banner.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
 import { parseProjectId } from '../utils/params.ts';
@@ -22,6 +23,7 @@ export default function ProjectLayout() {
   const { project, role } = useLoaderData<typeof loader>();
   return (
     <>
+      <ServiceBanner />
       <div className="project-head">
         <div>
           <p className="eyebrow">
