@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:load`: 50 annotators labeling over HTTP + socket.io at once for 60 s against real
+ * PostgreSQL and Redis (DATABASE_URL, REDIS_URL), with training triggered throughout (every 50
+ * labels) and the prediction API under 32 concurrent clients meanwhile. Prints JSON: annotations
+ * sent and stored (each exactly once), the p50/p99 time from an annotation to its broadcast
+ * reaching the other annotators' sockets, samples annotated beyond the overlap (must be 0), and the
+ * prediction API's requests and errors. `--duration S`, `--annotators N` shorten it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { parse } from 'csv-parse/sync';
+import { io, type Socket } from 'socket.io-client';
+import { createScratchDatabase } from '#db/scratch.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const DURATION_S = arg('--duration', 60);
+const ANNOTATORS = arg('--annotators', 50);
+const OVERLAP = 2;
+const PORT = 3192;
+const base = `http://127.0.0.1:${PORT}`;
+const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed'];
+
+function client() {
+  let cookie = '';
+  const call = async <T>(url: string, init: RequestInit): Promise<T> => {
+    const res = await fetch(`${base}${url}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+    for (const line of res.headers.getSetCookie()) cookie = line.split(';')[0]!;
+    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
+    if (!res.ok || !body.result) throw new Error(`${url}: ${res.status} ${JSON.stringify(body.error).slice(0, 200)}`);
+    return body.result.data;
+  };
+  return {
+    cookie: () => cookie,
+    mutate: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
+    query: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {}),
+    async upload(url: string, name: string, data: string) {
+      const form = new FormData();
+      form.append('file', new Blob([data]), name);
+      const res = await fetch(`${base}${url}`, { method: 'POST', body: form, headers: { cookie } });
+      if (!res.ok) throw new Error(`upload: ${res.status}`);
+    },
+  };
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const found = await check().catch(() => undefined);
+    if (found !== undefined) return found;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('bench:load needs DATABASE_URL and REDIS_URL (real PostgreSQL and Redis)');
+  const database = await createScratchDatabase({ adminUrl: process.env.DATABASE_URL, name: `sift_bench_load_${randomBytes(4).toString('hex')}` });
+  const env = { DATABASE_URL: database.connectionString, REDIS_URL: process.env.REDIS_URL, SIFT_QUEUE_PREFIX: `load_${randomBytes(3).toString('hex')}`, PORT: String(PORT), HOST: '127.0.0.1', SIFT_TRAINER: 'external', SIFT_API_RATE_PER_MINUTE: '1000000', SIFT_ALLOW_SIGNUP: 'true' };
+  const processes = [spawnNode('server/index.ts', env), spawnNode('trainer/index.ts', env)];
+  const sockets: Socket[] = [];
+  try {
+    const owner = client();
+    await until('the server', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined), 120_000);
+    await owner.mutate('auth.signUp', { email: 'owner@load.test', name: 'Owner', password: 'correct horse battery' });
+    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Load', dataType: 'text', labels: INTENTS.map((name) => ({ name })) });
+    const projectId = project.id;
+    await owner.mutate('models.updateSettings', { projectId, settings: { overlap: OVERLAP, trainEveryLabels: 50, trainAfterSeconds: 30 } });
+    const rows = (parse(readFileSync(path.join(root, '..', 'shared', 'datasets', 'banking77', 'train.csv')), { columns: true }) as { text: string; category: string }[]).filter((r) => INTENTS.includes(r.category));
+    await owner.upload(`/api/v1/projects/${projectId}/import`, 'load.csv', ['text,category', ...rows.map((r) => `"${r.text.replace(/"/g, '""')}",${r.category}`)].join('\n'));
+    await until('embeddings', async () => {
+      const s = await owner.query<{ embedding: { total: number; embedded: number } }>('models.status', { projectId });
+      return s.embedding.total > 0 && s.embedding.embedded === s.embedding.total ? true : undefined;
+    }, 600_000);
+    const { labels } = await owner.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId });
+
+    // The team: each annotator signs up through an invite and joins the project room.
+    const team: { member: ReturnType<typeof client>; socket: Socket; userId: number }[] = [];
+    for (let i = 0; i < ANNOTATORS; i += 1) {
+      const invite = await owner.mutate<{ token: string }>('projects.invite', { projectId, email: `a${i}@load.test`, role: 'annotator' });
+      const member = client();
+      await member.mutate('auth.signUp', { email: `a${i}@load.test`, name: `A${i}`, password: 'correct horse battery', inviteToken: invite.token });
+      const socket = io(base, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: member.cookie() } });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      await socket.timeout(5000).emitWithAck('project:join', { projectId });
+      sockets.push(socket);
+      team.push({ member, socket, userId: i });
+    }
+
+    // Broadcast latency: when each annotation was sent, and when each other annotator heard of it.
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    team.forEach(({ socket }) =>
+      socket.on('event', (event: { type: string; data: { sampleId: number; userId: number } }) => {
+        if (event.type !== 'annotation.changed') return;
+        const sent = sentAt.get(`${event.data.userId}:${event.data.sampleId}`);
+        if (sent !== undefined) latencies.push(performance.now() - sent);
+      }),
+    );
+    const me = await Promise.all(team.map(({ member }) => member.query<{ id: number }>('auth.me', {})));
+    let sent = 0;
+    let failed = 0;
+    const deadline = Date.now() + DURATION_S * 1000;
+    const annotator = async ({ member }: (typeof team)[number], index: number) => {
+      while (Date.now() < deadline) {
+        const sample = await member.query<{ id: number; metadata: { category: string } } | null>('labeling.next', { projectId }).catch(() => null);
+        if (!sample) break;
+        const labelId = labels.find((l) => l.name === sample.metadata.category)!.id;
+        sentAt.set(`${me[index]!.id}:${sample.id}`, performance.now());
+        await member.mutate('labeling.annotate', { projectId, sampleId: sample.id, labelId, durationMs: 500, clientId: randomUUID() }).then(
+          () => (sent += 1),
+          () => (failed += 1),
+        );
+      }
+    };
+
+    // Prediction traffic meanwhile, once the first version is live.
+    const predicting = (async () => {
+      await until('a live version', async () => ((await owner.query<{ versions: unknown[] }>('models.list', { projectId })).versions.length > 0 ? true : undefined), DURATION_S * 1000);
+      const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId, name: 'load' });
+      const remaining = Math.max(5, Math.round((deadline - Date.now()) / 1000));
+      let n = 0;
+      return autocannon({
+        url: `${base}/api/v1/projects/${projectId}/predict`,
+        connections: 32,
+        duration: remaining,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ inputs: [{ text: `${rows[n % rows.length]!.text} (${(n++).toString(36)})` }] }) }) }],
+      });
+    })().catch((error: Error) => error);
+
+    await Promise.all(team.map((t, i) => annotator(t, i)));
+    const predictions = await predicting;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const stored = await database.db.selectFrom('annotation').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+    const overfull = await database.db
+      .selectFrom('annotation')
+      .select('sample_id')
+      .where('project_id', '=', projectId)
+      .groupBy('sample_id')
+      .having((eb) => eb.fn.countAll(), '>', OVERLAP)
+      .execute();
+    const versions = await owner.query<{ versions: unknown[] }>('models.list', { projectId });
+    latencies.sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        annotators: ANNOTATORS,
+        seconds: DURATION_S,
+        annotationsSent: sent,
+        annotationsFailed: failed,
+        annotationsStored: Number(stored.n),
+        samplesBeyondOverlap: overfull.length,
+        broadcastP50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
+        broadcastP99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
+        broadcastsHeard: latencies.length,
+        modelVersions: versions.versions.length,
+        predict: predictions instanceof Error ? { error: predictions.message } : { requests: predictions.requests.total, rps: Number(predictions.requests.average.toFixed(1)), errors: predictions.errors + predictions.timeouts + predictions.non2xx, p99Ms: predictions.latency.p99 },
+      }),
+    );
+  } finally {
+    sockets.forEach((s) => s.close());
+    for (const child of processes) child.kill('SIGTERM');
+    await Promise.all(processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await database.close();
+  }
+}
+
+await main();
+process.exit(0);
