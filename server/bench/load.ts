@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { benchClient, until } from './bench-client.ts';
 import { parse } from 'csv-parse/sync';
 import { io, type Socket } from 'socket.io-client';
 import { createScratchDatabase } from '#db/scratch.ts';
@@ -23,39 +24,8 @@ const ANNOTATORS = arg('--annotators', 50);
 const OVERLAP = 2;
 const PORT = 3192;
 const base = `http://127.0.0.1:${PORT}`;
+const client = () => benchClient(base);
 const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed'];
-
-function client() {
-  let cookie = '';
-  const call = async <T>(url: string, init: RequestInit): Promise<T> => {
-    const res = await fetch(`${base}${url}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
-    for (const line of res.headers.getSetCookie()) cookie = line.split(';')[0]!;
-    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-    if (!res.ok || !body.result) throw new Error(`${url}: ${res.status} ${JSON.stringify(body.error).slice(0, 200)}`);
-    return body.result.data;
-  };
-  return {
-    cookie: () => cookie,
-    mutate: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
-    query: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {}),
-    async upload(url: string, name: string, data: string) {
-      const form = new FormData();
-      form.append('file', new Blob([data]), name);
-      const res = await fetch(`${base}${url}`, { method: 'POST', body: form, headers: { cookie } });
-      if (!res.ok) throw new Error(`upload: ${res.status}`);
-    },
-  };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = await check().catch(() => undefined);
-    if (found !== undefined) return found;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });

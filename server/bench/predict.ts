@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { benchClient, until } from './bench-client.ts';
 import { parse } from 'csv-parse/sync';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { loadTextEncoder } from '#trainer/ml/encoders/text-encoder.ts';
@@ -25,42 +26,11 @@ const durationArg = process.argv.indexOf('--duration');
 const DURATION = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 30;
 const PORT = 3191;
 const base = `http://127.0.0.1:${PORT}`;
+const client = () => benchClient(base);
 const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed', 'pin_blocked', 'terminate_account', 'cash_withdrawal_charge', 'apple_pay_or_google_pay', 'transfer_timing', 'refund_not_showing_up'];
 
 type Row = { text: string; category: string };
 const read = (file: string) => parse(readFileSync(path.join(datasets, file)), { columns: true }) as Row[];
-
-/** A session-cookie client for the tRPC API. */
-function client() {
-  let cookie = '';
-  const call = async <T>(url: string, init: RequestInit): Promise<T> => {
-    const res = await fetch(`${base}${url}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
-    for (const line of res.headers.getSetCookie()) cookie = line.split(';')[0]!;
-    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
-    if (!res.ok || !body.result) throw new Error(`${url}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result.data;
-  };
-  return {
-    mutate: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
-    query: <T>(procedure: string, input: unknown) => call<T>(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, {}),
-    async upload(url: string, name: string, data: string) {
-      const form = new FormData();
-      form.append('file', new Blob([data]), name);
-      const res = await fetch(`${base}${url}`, { method: 'POST', body: form, headers: { cookie } });
-      if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
-    },
-  };
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = await check().catch(() => undefined);
-    if (found !== undefined) return found;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 function startServer(dataDir: string): ChildProcess {
   const env = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', SIFT_DATA_DIR: dataDir, SIFT_API_RATE_PER_MINUTE: '1000000', DATABASE_URL: '', REDIS_URL: '' };

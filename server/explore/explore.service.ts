@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { MapInput, RareInput, SearchInput, SimilarInput } from './explore.schema.ts';
+import { sampleImageUrl } from '../http/sample-image-url.ts';
 
 /** A sample in a result grid: its content, its final label (if any) and how far it is from the query. */
 export interface SampleCard {
@@ -30,7 +31,7 @@ async function toCards(deps: AppDeps, projectId: number, found: { sampleId: numb
   return cards.map((c) => ({
     id: c.id,
     text: c.text,
-    imageUrl: c.imageName ? `/api/v1/projects/${projectId}/samples/${c.id}/image` : null,
+    imageUrl: sampleImageUrl(projectId, c),
     labelId: c.labelId,
     distance: distance.get(c.id),
   }));

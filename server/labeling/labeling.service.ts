@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { AnnotateInput, AnnotateManyInput, NextSampleInput } from './labeling.schema.ts';
 import { scheduleTraining } from '../learning/learning.service.ts';
+import { sampleImageUrl } from '../http/sample-image-url.ts';
 
 /** Why the queue put this sample here, and (unless the project hides it) the model's guess. */
 export interface QueueReason {
@@ -42,7 +43,7 @@ async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLa
   return {
     id: sample.id,
     text: sample.text,
-    imageUrl: sample.imageName ? `/api/v1/projects/${sample.projectId}/samples/${sample.id}/image` : null,
+    imageUrl: sampleImageUrl(sample.projectId, sample),
     imageName: sample.imageName,
     metadata: sample.metadata,
     myLabelId,

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { readImageHeader } from '../import/image-header.ts';
 import type { ServingModel } from '../inference/model-cache.ts';
 import type { PredictInput, PredictQuery } from './predict.schema.ts';
+import { argmax } from '#trainer/ml/metrics.ts';
 
 export interface Prediction {
   label: string | null;
@@ -140,11 +141,6 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-function argmax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
-  return best;
-}
 
 function hashInput(input: string | Uint8Array): string {
   return createHash('sha256').update(input).digest('hex');

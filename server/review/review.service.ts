@@ -12,6 +12,7 @@ import type { ProjectAccess } from '../projects/projects.service.ts';
 import { assertRole } from '../projects/roles.ts';
 import { scheduleTraining } from '../learning/learning.service.ts';
 import type { DecideSuspectInput, ResolveInput, ReviewListInput, SuspectListInput } from './review.schema.ts';
+import { sampleImageUrl } from '../http/sample-image-url.ts';
 
 /** What a reviewer sees of a sample. */
 export interface ReviewSample {
@@ -31,7 +32,7 @@ export interface Disagreement {
 async function loadSamples(deps: AppDeps, projectId: number, ids: number[]): Promise<Map<number, ReviewSample>> {
   const cards = await findSampleCards(deps.db, projectId, ids);
   return new Map(
-    cards.map((c) => [c.id, { id: c.id, text: c.text, imageUrl: c.imageName ? `/api/v1/projects/${projectId}/samples/${c.id}/image` : null }]),
+    cards.map((c) => [c.id, { id: c.id, text: c.text, imageUrl: sampleImageUrl(projectId, c) }]),
   );
 }
 

@@ -54,9 +54,10 @@ export async function writeRareCandidates(db: Db, snapshot: ProjectSnapshot, pro
     const count = counts.get(c) ?? 0;
     return count > 0 && count < snapshot.settings.rareClassThreshold ? [c] : [];
   });
+  const poolVectors = pool.map((i) => snapshot.examples[i]!.vector);
   const rows: RareCandidateRow[] = rare.flatMap((c) =>
     rankRareCandidates({
-      pool: pool.map((i) => snapshot.examples[i]!.vector),
+      pool: poolVectors,
       examples: snapshot.examples.filter((e) => e.label === c).map((e) => e.vector),
       probability: proba?.map((p) => p[c]!),
       probabilityRank: proba?.map((p) => p.filter((q) => q > p[c]!).length),

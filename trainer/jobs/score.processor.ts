@@ -8,6 +8,7 @@ import { loadProjectSnapshot, type ProjectSnapshot } from './load-project.ts';
 import { featuresOf } from '../ml/train-version.ts';
 import { explainChoice, rankPool } from '../ml/strategies.ts';
 import { refreshSampleMap, writeRareCandidates } from './review-data.ts';
+import { argmax } from '../ml/metrics.ts';
 
 const BATCH_SIZE = 20;
 
@@ -65,10 +66,4 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
   const mapChanged = await refreshSampleMap(deps.db, snapshot);
   await deps.bus.publish({ projectId: project.id, type: 'explore.updated', data: { rareLabelIds, mapChanged } });
   return { ranked: entries.length, strategy, modelVersionId: active?.version.id ?? null };
-}
-
-function argmax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
-  return best;
 }
