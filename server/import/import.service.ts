@@ -24,8 +24,9 @@ export function importLimitsFor(deps: AppDeps): ImportLimits {
   return { ...defaultImportLimits, maxFileBytes: deps.env.SIFT_MAX_UPLOAD_MB * 1024 * 1024, maxRows: deps.env.SIFT_MAX_IMPORT_ROWS };
 }
 
-/** Columns and the first rows of a text file, for the column picker. */
+/** Columns and the first rows of a text file, for the column picker: a step of an import, so leads only. */
 export function previewImport(access: ProjectAccess, file: UploadedFile) {
+  assertRole(access.role, 'lead', 'import samples');
   if (access.project.dataType !== 'text') throw new AppError('INVALID', 'previews are for text files; this is an image project');
   return previewTextFile({ fileName: file.name, data: file.data });
 }

@@ -65,9 +65,15 @@ export async function getNextSample(deps: AppDeps, user: User, access: ProjectAc
   return sample ? toView(deps, access, sample, null) : null;
 }
 
-export async function getSampleView(deps: AppDeps, user: User, access: ProjectAccess, sampleId: number): Promise<SampleView> {
-  const sample = await findSample(deps.db, access.project.id, sampleId);
+/** One of the project's samples; NOT_FOUND for any other id, another project's samples included. */
+export async function getSample(deps: AppDeps, projectId: number, sampleId: number): Promise<Sample> {
+  const sample = await findSample(deps.db, projectId, sampleId);
   if (!sample) throw new AppError('NOT_FOUND', `sample ${sampleId} is not in this project`);
+  return sample;
+}
+
+export async function getSampleView(deps: AppDeps, user: User, access: ProjectAccess, sampleId: number): Promise<SampleView> {
+  const sample = await getSample(deps, access.project.id, sampleId);
   const mine = await findAnnotation(deps.db, sampleId, user.id);
   return toView(deps, access, sample, mine?.labelId ?? null);
 }

@@ -4,7 +4,7 @@ import type { User } from '#db/users.ts';
 import type { AppDeps } from '../deps.ts';
 import { findUserBySessionToken } from '../auth/auth.service.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
-import { releaseLease } from '../labeling/labeling.service.ts';
+import { getSample, releaseLease } from '../labeling/labeling.service.ts';
 import { readSessionToken } from '../http/session.ts';
 import { AppError } from '../errors.ts';
 import { FocusPayload, JoinPayload, type PresenceEntry } from './realtime.schema.ts';
@@ -39,7 +39,7 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): Server {
 
   io.on('connection', (socket) => {
     socket.on('project:join', (payload: unknown, ack?: Ack) => void join(deps, io, socket, payload, ack));
-    socket.on('presence:focus', (payload: unknown, ack?: Ack) => void focus(io, socket, payload, ack));
+    socket.on('presence:focus', (payload: unknown, ack?: Ack) => void focus(deps, io, socket, payload, ack));
     socket.on('disconnect', () => {
       const { projectId, user } = socket.data as SocketData;
       if (projectId) void leave(deps, io, projectId, user.id);
@@ -80,18 +80,26 @@ async function join(deps: AppDeps, io: Server, socket: Socket, payload: unknown,
   }
 }
 
-async function focus(io: Server, socket: Socket, payload: unknown, ack?: Ack): Promise<void> {
+async function focus(deps: AppDeps, io: Server, socket: Socket, payload: unknown, ack?: Ack): Promise<void> {
   try {
     const parsed = FocusPayload.safeParse(payload);
     if (!parsed.success) throw new AppError('INVALID', 'presence:focus needs { projectId, sampleId }');
     const data = socket.data as SocketData;
-    if (data.projectId !== parsed.data.projectId) throw new AppError('FORBIDDEN', 'join the project first');
+    assertJoined(data, parsed.data.projectId);
+    // Presence shows only the joined project's own samples, never an id from another project.
+    if (parsed.data.sampleId !== null) await getSample(deps, parsed.data.projectId, parsed.data.sampleId);
+    // The socket may have switched projects during the lookup.
+    assertJoined(data, parsed.data.projectId);
     data.sampleId = parsed.data.sampleId;
     await broadcastPresence(io, parsed.data.projectId);
     if (typeof ack === 'function') ack({ ok: true });
   } catch (error) {
     reply(ack, error);
   }
+}
+
+function assertJoined(data: SocketData, projectId: number): void {
+  if (data.projectId !== projectId) throw new AppError('FORBIDDEN', 'join the project first');
 }
 
 /** Updates presence, and once the user's last connection to the project is gone, frees their sample. */

@@ -8,10 +8,9 @@ import type { Role } from '#db/schema.ts';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
 import { createTestDeps } from '#test/setup/app.ts';
 import { callerFor, signUpCaller } from '#test/factories/users.ts';
+import { WHO, isAllowed, type Who } from '#test/factories/team.ts';
 
 type Caller = ReturnType<typeof callerFor>;
-type Who = 'anonymous' | 'stranger' | Role;
-const ORDER: Who[] = ['anonymous', 'stranger', 'annotator', 'reviewer', 'lead', 'owner'];
 
 interface World {
   projectId: number;
@@ -97,12 +96,12 @@ describe('authorization', () => {
   afterAll(() => env?.close());
 
   it.each(PROCEDURES)('%s: allowed from %s up, refused below', async (_name, minimum, call) => {
-    for (const who of ORDER) {
+    for (const who of WHO) {
       const outcome = await call(callers.get(who)!, world).then(
         () => 'ok',
         (error: { code?: string }) => error.code ?? 'ERROR',
       );
-      const expected = who === 'anonymous' ? 'UNAUTHORIZED' : who === 'stranger' || ORDER.indexOf(who) < ORDER.indexOf(minimum) ? 'FORBIDDEN' : 'allowed';
+      const expected = who === 'anonymous' ? 'UNAUTHORIZED' : !isAllowed(who, minimum) ? 'FORBIDDEN' : 'allowed';
       // Allowed calls may still fail on their input (no such version, nothing to undo): never on access.
       const got = ['UNAUTHORIZED', 'FORBIDDEN'].includes(outcome) ? outcome : 'allowed';
       expect(`${who}: ${got}`).toBe(`${who}: ${expected}`);

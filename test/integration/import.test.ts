@@ -3,14 +3,8 @@ import { zipSync } from 'fflate';
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
 import { databaseBackends } from '#test/setup/databases.ts';
 import { TestClient } from '#test/setup/http.ts';
-import { buildUser } from '#test/factories/users.ts';
+import { signedInClient } from '#test/factories/team.ts';
 import { encodePng } from '#test/factories/images.ts';
-
-async function signedInClient(app: TestApp) {
-  const client = new TestClient(app.baseUrl);
-  await client.mutate('auth.signUp', buildUser());
-  return client;
-}
 
 async function countSamples(app: TestApp, projectId: number): Promise<number> {
   const row = await app.deps.db.selectFrom('sample').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();

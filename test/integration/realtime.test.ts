@@ -1,41 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
 import { databaseBackends } from '#test/setup/databases.ts';
 import { TestClient } from '#test/setup/http.ts';
+import { emitWithAck, nextMessage, openSocket } from '#test/setup/sockets.ts';
 import { buildUser } from '#test/factories/users.ts';
 
 interface Presence {
   projectId: number;
   users: { userId: number; name: string; sampleId: number | null }[];
-}
-
-function openSocket(app: TestApp, client: TestClient): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(app.baseUrl, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: client.cookie }, reconnection: false });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
-
-function emitWithAck<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  return socket.timeout(5000).emitWithAck(event, payload) as Promise<T>;
-}
-
-function nextMessage<T>(socket: Socket, event: string, match: (value: T) => boolean, timeoutMs = 1000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    const handler = (value: T) => {
-      if (!match(value)) return;
-      clearTimeout(timer);
-      socket.off(event, handler);
-      resolve(value);
-    };
-    socket.on(event, handler);
-  });
 }
 
 describe.each(databaseBackends())('realtime on %s', (backend) => {
