@@ -11,6 +11,11 @@ export const TrainerEnv = z.object({
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   /** Logged predictions older than this are deleted by the hourly cleanup. */
   SIFT_PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * How long a training run's queue lock lasts without renewal. A run renews it between fits, so
+   * this bounds both the longest single fit and how soon a killed trainer's run is taken up again.
+   */
+  SIFT_TRAIN_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 });
 export type TrainerEnv = z.infer<typeof TrainerEnv>;
 

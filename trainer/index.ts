@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const encoders = createEncoderPool({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
   const imageModel = encoders.imageModelStatus();
   if (!imageModel.ok) console.log(`[trainer] image projects cannot be embedded: ${imageModel.reason}`);
-  await startTrainerWorkers({ db: handle.db, jobs, bus, encoders, backend: () => tensor.backend, predictionRetentionDays: env.SIFT_PREDICTION_RETENTION_DAYS });
+  await startTrainerWorkers({ db: handle.db, jobs, bus, encoders, backend: () => tensor.backend, predictionRetentionDays: env.SIFT_PREDICTION_RETENTION_DAYS, trainLockMs: env.SIFT_TRAIN_LOCK_SECONDS * 1000 });
   console.log(`[trainer] ready (queue: ${jobs.kind}, events: ${bus.kind}, tensor backend: ${tensor.backend})`);
   process.send?.({ type: 'ready', tensorBackend: tensor.backend });
 

@@ -27,6 +27,8 @@ export interface TrainerDeps {
   predictionRetentionDays?: number;
   /** How long label changes must be quiet before the reconcile job asks for training (default 60 s). */
   reconcileQuietMs?: number;
+  /** The training run's lock (default 60 s); a run left by a killed trainer is retried once it lapses. */
+  trainLockMs?: number;
 }
 
 /**
@@ -39,7 +41,8 @@ export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   // Embedding yields to the event loop between batches, so its lock renews: a short lock means a
   // job left by a killed trainer is picked up again within ~30 s.
   deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1, lockDuration: 20_000, stalledInterval: 10_000 });
-  deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: 120_000 });
+  const trainLockMs = deps.trainLockMs ?? 60_000;
+  deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: trainLockMs, stalledInterval: Math.min(30_000, trainLockMs / 2) });
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
   deps.jobs.worker<ReconcilePayload>(RECONCILE_QUEUE, createReconcileProcessor({ ...deps, quietMs: deps.reconcileQuietMs }), { concurrency: 1 });
@@ -47,10 +50,22 @@ export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   // Redis came back, maybe empty: put the schedules back and catch up on what was asked meanwhile.
   deps.jobs.onReconnect(() => {
     console.log('[trainer] job queue reconnected: rescheduling and reconciling');
-    void scheduleRecurring(deps.jobs)
-      .then(() => deps.jobs.queue<ReconcilePayload>(RECONCILE_QUEUE).add('reconcile', { reason: 'manual' }, { removeOnComplete: 10, removeOnFail: 50 }))
-      .catch((error: Error) => console.error('[trainer] could not reschedule after reconnecting:', error.message));
+    void afterReconnect(deps.jobs);
   });
+}
+
+/** Retried for a while: without its schedules an emptied Redis would never reconcile again. */
+async function afterReconnect(jobs: JobSystem, attempts = 10): Promise<void> {
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    try {
+      await scheduleRecurring(jobs);
+      await jobs.queue<ReconcilePayload>(RECONCILE_QUEUE).add('reconcile', { reason: 'reconnect' }, { removeOnComplete: 10, removeOnFail: 50 });
+      return;
+    } catch (error) {
+      console.error(`[trainer] could not reschedule after reconnecting (attempt ${attempt}/${attempts}): ${error instanceof Error ? error.message : error}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
 }
 
 async function scheduleRecurring(jobs: JobSystem): Promise<void> {

@@ -36,8 +36,8 @@ describe.each(databaseBackends())('reconcile on %s', (backend) => {
     const sampleIds = await insertSamples(database.db, project.id, batch, [0, 1, 2, 3, 4].map((i) => ({ text: `r${i}`, metadata: {}, contentHash: `rec-${backend}-${i}` })));
     const [a, b] = await listLabels(database.db, project.id);
     const label = (i: number, labelId: number) => upsertAnnotation(database.db, { projectId: project.id, sampleId: sampleIds[i]!, userId: user.id, labelId, durationMs: 1, overlap: 1 });
-    const reconcile = (nowMs: number) =>
-      createReconcileProcessor({ db: database.db, jobs, encoders: createEncoderPool({}), now: () => new Date(nowMs) })({ data: { reason: 'manual' } } as Job);
+    const reconcile = (nowMs: number, reason: 'manual' | 'reconnect' = 'manual') =>
+      createReconcileProcessor({ db: database.db, jobs, encoders: createEncoderPool({}), now: () => new Date(nowMs) })({ data: { reason } } as Job);
 
     // Three labels, one class with two: not trainable yet.
     await label(0, a!.id);
@@ -47,6 +47,8 @@ describe.each(databaseBackends())('reconcile on %s', (backend) => {
     await label(3, b!.id);
     // Trainable, but the labels are too fresh: the debounced trigger is still in charge.
     expect((await reconcile(Date.now())).training).toEqual([]);
+    // Unless Redis just came back: the debounced trigger may have been lost with it.
+    expect((await reconcile(Date.now(), 'reconnect')).training).toEqual([project.id]);
     const result = await reconcile(Date.now() + 120_000);
     expect(result.training).toEqual([project.id]);
     expect(result.embedding).toContain(project.id);

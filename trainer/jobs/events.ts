@@ -93,10 +93,21 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
     const event = parseIncoming(message);
     if (event) emitter.emit('event', event);
   });
+  let warned = false;
+  publisher.on('ready', () => (warned = false));
   return {
     kind: 'redis',
     async publish(event) {
-      await publisher.publish(channel, JSON.stringify(SiftEvent.parse(event)));
+      const parsed = SiftEvent.parse(event);
+      try {
+        await publisher.publish(channel, JSON.stringify(parsed));
+      } catch (error) {
+        // Redis is unreachable: this process's own browsers still hear of it (a one-server setup
+        // stays live); other processes miss it until Redis is back.
+        if (!warned) console.error(`[events] redis unreachable, delivering in this process only: ${error instanceof Error ? error.message : error}`);
+        warned = true;
+        emitter.emit('event', parsed);
+      }
     },
     subscribe(handler) {
       emitter.on('event', handler);

@@ -42,13 +42,23 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   redis?.on('error', (error) => console.error('[queue] redis error:', error.message));
-  const reconnectListeners: (() => void)[] = [];
-  let readyCount = 0;
-  redis?.on('ready', () => {
-    readyCount += 1;
-    if (readyCount > 1) for (const listener of reconnectListeners) listener();
-  });
   producer?.on('error', (error) => console.error('[queue] redis producer error:', error.message));
+  // Reconnected means both connections are back: the listeners add jobs through the producer,
+  // which refuses commands (no offline queue) until it has reconnected too.
+  const reconnectListeners: (() => void)[] = [];
+  let connectedOnce = false;
+  let lost = false;
+  const onReady = () => {
+    if (redis?.status !== 'ready' || producer?.status !== 'ready') return;
+    if (lost) for (const listener of reconnectListeners) listener();
+    connectedOnce = true;
+    lost = false;
+  };
+  const onClose = () => (lost = connectedOnce);
+  for (const connection of [redis, producer]) {
+    connection?.on('ready', onReady);
+    connection?.on('close', onClose);
+  }
 
   const base = (forWorker: boolean): QueueOptions =>
     redis

@@ -6,7 +6,11 @@ import { z } from 'zod';
  * unused label changes, embedding for projects with unembedded samples.
  */
 export const RECONCILE_QUEUE = 'reconcile';
-export const ReconcilePayload = z.object({ reason: z.enum(['schedule', 'manual']) });
+/**
+ * `reconnect`: the queue's Redis came back, maybe empty, so the debounced training jobs asked for
+ * meanwhile are gone: every pending label change counts, however recent.
+ */
+export const ReconcilePayload = z.object({ reason: z.enum(['schedule', 'manual', 'reconnect']) });
 export type ReconcilePayload = z.infer<typeof ReconcilePayload>;
 export interface ReconcileResult {
   training: number[];

@@ -15,7 +15,9 @@ export function createReconcileProcessor(deps: { db: Db; jobs: JobSystem; encode
     const parsed = ReconcilePayload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad reconcile payload: ${parsed.error.message}`);
     const now = deps.now?.() ?? new Date();
-    const training = await findProjectsAwaitingTraining(deps.db, new Date(now.getTime() - (deps.quietMs ?? QUIET_MS)));
+    // After a reconnect every change counts (the ms added covers timestamps finer than a Date's).
+    const quietSince = parsed.data.reason === 'reconnect' ? new Date(now.getTime() + 1) : new Date(now.getTime() - (deps.quietMs ?? QUIET_MS));
+    const training = await findProjectsAwaitingTraining(deps.db, quietSince);
     for (const projectId of training) await requestTraining(deps.jobs, projectId, { delayMs: 0, triggeredAt: now });
     const embedding = [
       ...(await findProjectsAwaitingEmbedding(deps.db, 'text', deps.encoders.nameFor('text'))),
