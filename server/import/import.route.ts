@@ -6,7 +6,7 @@ import { sendError } from '../http/errors.ts';
 import { readMultipart } from '../http/multipart.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
 import { findSampleImage } from '#db/samples.ts';
-import { importLimitsFor, importSamples, previewImport } from './import.service.ts';
+import { assertCanImport, importLimitsFor, importSamples, previewImport } from './import.service.ts';
 import { RowIdParam } from '../http/ids.ts';
 
 const Params = z.object({ projectId: RowIdParam });
@@ -27,6 +27,8 @@ async function handleImport(deps: AppDeps, req: Request, res: Response, mode: 'i
     if (!user) throw new AppError('UNAUTHORIZED', 'sign in first');
     const { projectId } = Params.parse(req.params);
     const access = await getProjectAccess(deps, user, projectId);
+    // Refuse before reading: an annotator must not make the server buffer an upload.
+    assertCanImport(access);
     const limits = importLimitsFor(deps);
     const { files, fields } = await readMultipart(req, limits.maxFileBytes, mode === 'preview' ? 1 : 10_000);
     if (mode === 'preview') {

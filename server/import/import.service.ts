@@ -24,9 +24,14 @@ export function importLimitsFor(deps: AppDeps): ImportLimits {
   return { ...defaultImportLimits, maxFileBytes: deps.env.SIFT_MAX_UPLOAD_MB * 1024 * 1024, maxRows: deps.env.SIFT_MAX_IMPORT_ROWS };
 }
 
+/** Leads and owners import (previews included); checked before an upload is read, and again inside. */
+export function assertCanImport(access: ProjectAccess): void {
+  assertRole(access.role, 'lead', 'import samples');
+}
+
 /** Columns and the first rows of a text file, for the column picker: a step of an import, so leads only. */
 export function previewImport(access: ProjectAccess, file: UploadedFile) {
-  assertRole(access.role, 'lead', 'import samples');
+  assertCanImport(access);
   if (access.project.dataType !== 'text') throw new AppError('INVALID', 'previews are for text files; this is an image project');
   return previewTextFile({ fileName: file.name, data: file.data });
 }
@@ -42,7 +47,7 @@ export async function importSamples(
   access: ProjectAccess,
   input: { files: UploadedFile[]; textField?: string },
 ): Promise<ImportResult> {
-  assertRole(access.role, 'lead', 'import samples');
+  assertCanImport(access);
   if (input.files.length === 0) throw new AppError('INVALID', 'choose a file to import');
   const limits = importLimitsFor(deps);
   const { drafts, format } = parseUpload(access, input, limits);
