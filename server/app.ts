@@ -14,7 +14,7 @@ import { errorMiddleware } from './http/errors.ts';
 import { predictRoutes } from './predict/predict.route.ts';
 import { importRoutes } from './import/import.route.ts';
 import { healthRoutes } from './health/health.route.ts';
-import { attachRealtime } from './realtime/realtime.ts';
+import { attachRealtime, type RealtimeOptions } from './realtime/realtime.ts';
 
 export interface WebHandler {
   /** Serves the Remix app: the production build, or Vite's dev middleware. */
@@ -34,14 +34,14 @@ export function loadContextFor(deps: AppDeps, req: Request, res: Response) {
     user: res.locals.user,
     sessionToken: res.locals.sessionToken,
     clientKey: req.ip ?? 'unknown',
-    cookies: cookieJarFor(res, deps.env.SIFT_SECURE_COOKIES),
+    cookies: cookieJarFor(res, deps.env.SIFT_SECURE_COOKIES || req.secure),
   });
   return { user: res.locals.user ?? null, caller: createCaller(ctx) };
 }
 export type SiftLoadContext = ReturnType<typeof loadContextFor>;
 
 /** One HTTP process: Remix pages, tRPC at /api/trpc, REST at /api/v1, socket.io, /healthz. */
-export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Parameters<typeof healthRoutes>[1]): App {
+export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Parameters<typeof healthRoutes>[1], realtime: RealtimeOptions = {}): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Para
           user: res.locals.user,
           sessionToken: res.locals.sessionToken,
           clientKey: req.ip ?? 'unknown',
-          cookies: cookieJarFor(res, deps.env.SIFT_SECURE_COOKIES),
+          cookies: cookieJarFor(res, deps.env.SIFT_SECURE_COOKIES || req.secure),
         }),
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${procedure}:`, error.cause ?? error);
@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Para
   }
   app.use(errorMiddleware);
   const httpServer = createServer(app);
-  const io = attachRealtime(httpServer, deps);
+  const io = attachRealtime(httpServer, deps, realtime);
   return { httpServer, io };
 }
 

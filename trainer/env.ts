@@ -16,6 +16,11 @@ export const TrainerEnv = z.object({
    * this bounds both the longest single fit and how soon a killed trainer's run is taken up again.
    */
   SIFT_TRAIN_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  /**
+   * The trainer's nice value: on a machine it shares with the server, labeling and predictions
+   * win the CPU and training takes what is left. 0 keeps the normal priority.
+   */
+  SIFT_TRAINER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 export type TrainerEnv = z.infer<typeof TrainerEnv>;
 

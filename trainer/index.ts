@@ -2,6 +2,7 @@
  * The trainer process: BullMQ workers over the project database (+ Redis when configured).
  * Run on its own (`npm run trainer`, docker-compose) or forked by the server in the embedded setup.
  */
+import os from 'node:os';
 import { createDb } from '#db/client.ts';
 import { migrateToLatest } from '#db/migrate.ts';
 import { createJobSystem } from './jobs/queue.ts';
@@ -13,6 +14,8 @@ import { createEncoderPool } from './encoder-pool.ts';
 
 async function main(): Promise<void> {
   const env = loadTrainerEnv();
+  // Before any thread starts: on Linux a thread's priority is its own, and new threads inherit it.
+  if (env.SIFT_TRAINER_NICE > 0) os.setPriority(0, Math.max(os.getPriority(0), env.SIFT_TRAINER_NICE));
   const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: 'unused', poolSize: 5 });
   await migrateToLatest(handle.db);
   const tensor = await initTensorBackend({ override: env.SIFT_TF_BACKEND, log: (line) => console.log(`[trainer] ${line}`) });

@@ -21,6 +21,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const DURATION_S = arg('--duration', 60);
 const ANNOTATORS = arg('--annotators', 50);
+/** `--predict-clients 0` and `--train-every 0` turn that background load off, to see what costs what. */
+const PREDICT_CLIENTS = arg('--predict-clients', 32);
+const TRAIN_EVERY = arg('--train-every', 50);
 const OVERLAP = 2;
 const PORT = 3192;
 const base = `http://127.0.0.1:${PORT}`;
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     await owner.mutate('auth.signUp', { email: 'owner@load.test', name: 'Owner', password: 'correct horse battery' });
     const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Load', dataType: 'text', labels: INTENTS.map((name) => ({ name })) });
     const projectId = project.id;
-    await owner.mutate('models.updateSettings', { projectId, settings: { overlap: OVERLAP, trainEveryLabels: 50, trainAfterSeconds: 30 } });
+    await owner.mutate('models.updateSettings', { projectId, settings: { overlap: OVERLAP, trainEveryLabels: TRAIN_EVERY || 100_000, trainAfterSeconds: TRAIN_EVERY ? 30 : 86_400 } });
     const rows = (parse(readFileSync(path.join(root, '..', 'shared', 'datasets', 'banking77', 'train.csv')), { columns: true }) as { text: string; category: string }[]).filter((r) => INTENTS.includes(r.category));
     await owner.upload(`/api/v1/projects/${projectId}/import`, 'load.csv', ['text,category', ...rows.map((r) => `"${r.text.replace(/"/g, '""')}",${r.category}`)].join('\n'));
     await until('embeddings', async () => {
@@ -82,15 +85,23 @@ async function main(): Promise<void> {
     const me = await Promise.all(team.map(({ member }) => member.query<{ id: number }>('auth.me', {})));
     let sent = 0;
     let failed = 0;
+    const nextMs: number[] = [];
+    const annotateMs: number[] = [];
     const deadline = Date.now() + DURATION_S * 1000;
     const annotator = async ({ member }: (typeof team)[number], index: number) => {
       while (Date.now() < deadline) {
+        const asked = performance.now();
         const sample = await member.query<{ id: number; metadata: { category: string } } | null>('labeling.next', { projectId }).catch(() => null);
         if (!sample) break;
+        nextMs.push(performance.now() - asked);
         const labelId = labels.find((l) => l.name === sample.metadata.category)!.id;
-        sentAt.set(`${me[index]!.id}:${sample.id}`, performance.now());
+        const sentNow = performance.now();
+        sentAt.set(`${me[index]!.id}:${sample.id}`, sentNow);
         await member.mutate('labeling.annotate', { projectId, sampleId: sample.id, labelId, durationMs: 500, clientId: randomUUID() }).then(
-          () => (sent += 1),
+          () => {
+            sent += 1;
+            annotateMs.push(performance.now() - sentNow);
+          },
           () => (failed += 1),
         );
       }
@@ -98,13 +109,14 @@ async function main(): Promise<void> {
 
     // Prediction traffic meanwhile, once the first version is live.
     const predicting = (async () => {
+      if (PREDICT_CLIENTS === 0) return new Error('prediction traffic off');
       await until('a live version', async () => ((await owner.query<{ versions: unknown[] }>('models.list', { projectId })).versions.length > 0 ? true : undefined), DURATION_S * 1000);
       const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId, name: 'load' });
       const remaining = Math.max(5, Math.round((deadline - Date.now()) / 1000));
       let n = 0;
       return autocannon({
         url: `${base}/api/v1/projects/${projectId}/predict`,
-        connections: 32,
+        connections: PREDICT_CLIENTS,
         duration: remaining,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -125,7 +137,7 @@ async function main(): Promise<void> {
       .having((eb) => eb.fn.countAll(), '>', OVERLAP)
       .execute();
     const versions = await owner.query<{ versions: unknown[] }>('models.list', { projectId });
-    latencies.sort((a, b) => a - b);
+    for (const list of [latencies, nextMs, annotateMs]) list.sort((a, b) => a - b);
     console.log(
       JSON.stringify({
         annotators: ANNOTATORS,
@@ -137,6 +149,10 @@ async function main(): Promise<void> {
         broadcastP50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
         broadcastP99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
         broadcastsHeard: latencies.length,
+        annotateP50Ms: Number(percentile(annotateMs, 0.5).toFixed(1)),
+        annotateP99Ms: Number(percentile(annotateMs, 0.99).toFixed(1)),
+        nextP50Ms: Number(percentile(nextMs, 0.5).toFixed(1)),
+        nextP99Ms: Number(percentile(nextMs, 0.99).toFixed(1)),
         modelVersions: versions.versions.length,
         predict: predictions instanceof Error ? { error: predictions.message } : { requests: predictions.requests.total, rps: Number(predictions.requests.average.toFixed(1)), errors: predictions.errors + predictions.timeouts + predictions.non2xx, p99Ms: predictions.latency.p99 },
       }),

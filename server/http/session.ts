@@ -32,7 +32,10 @@ export function sessionMiddleware(deps: AppDeps) {
   };
 }
 
-/** HTTP-only, SameSite=Lax session cookie; Secure when configured (behind HTTPS). */
+/**
+ * HTTP-only, SameSite=Lax session cookie; Secure when configured, or when the request came over
+ * HTTPS (directly, or through a proxy on loopback that says so in X-Forwarded-Proto).
+ */
 export function cookieJarFor(res: Response, secure: boolean): CookieJar {
   return {
     setSession(token, expiresAt) {

@@ -11,6 +11,10 @@ import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { AnnotateInput, AnnotateManyInput, NextSampleInput } from './labeling.schema.ts';
 import { scheduleTraining } from '../learning/learning.service.ts';
 import { sampleImageUrl } from '../http/sample-image-url.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+
+/** Leasing waits its turn per project here before it takes a database connection. */
+const leasing = new KeyedMutex<number>();
 
 /** Why the queue put this sample here, and (unless the project hides it) the model's guess. */
 export interface QueueReason {
@@ -54,14 +58,16 @@ async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLa
 /** The annotator's next sample, leased to them (see db/assignments.ts for the overlap rules). */
 export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
   const { overlap, leaseSeconds } = readProjectSettings(access.project.settings);
-  const sample = await leaseNextSample(deps.db, {
-    projectId: access.project.id,
-    userId: user.id,
-    excludeIds: input.excludeIds,
-    overlap,
-    leaseSeconds,
-    rareLabelId: input.rareLabelId,
-  });
+  const sample = await leasing.run(access.project.id, () =>
+    leaseNextSample(deps.db, {
+      projectId: access.project.id,
+      userId: user.id,
+      excludeIds: input.excludeIds,
+      overlap,
+      leaseSeconds,
+      rareLabelId: input.rareLabelId,
+    }),
+  );
   return sample ? toView(deps, access, sample, null) : null;
 }
 
