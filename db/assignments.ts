@@ -4,6 +4,7 @@
  * released when the annotator labels, skips, or disconnects.
  */
 import { sql } from 'kysely';
+import type { SampleRow } from './schema.ts';
 import type { Db } from './client.ts';
 import { sampleRowToSample, type Sample } from './samples.ts';
 
@@ -64,39 +65,49 @@ function expiresIn(seconds: number) {
   return sql<Date>`now() + make_interval(secs => ${seconds})`;
 }
 
-/** The best open sample for the user (or `only` if it is open), by queue rank then age. */
+/**
+ * A sample the user may take: unresolved, not labeled by them, and with fewer annotations plus
+ * other annotators' live leases than the overlap. Written against `sample`, evaluated per candidate.
+ */
+function isOpenFor(input: LeaseRequest) {
+  return sql<boolean>`not exists (select 1 from resolution r where r.sample_id = sample.id)
+    and not exists (select 1 from annotation a where a.sample_id = sample.id and a.user_id = ${input.userId})
+    and (select count(*) from annotation a where a.sample_id = sample.id)
+      + (select count(*) from assignment l where l.sample_id = sample.id and l.user_id <> ${input.userId} and l.expires_at > now())
+      < ${input.overlap}`;
+}
+
+/**
+ * The best open sample for the user (or `only` if it is open). Each query walks an index in queue
+ * order and stops at the first open sample, so a lease costs the same at 500 samples or 500,000:
+ * the queue's rank first (active learning), then samples not ranked yet (new imports), oldest first.
+ */
 async function findOpenSample(trx: Db, input: LeaseRequest, only?: number): Promise<Sample | undefined> {
-  let query = trx
-    .selectFrom('sample')
-    .leftJoin('sample_score', 'sample_score.sample_id', 'sample.id')
-    .selectAll('sample')
-    .where('sample.project_id', '=', input.projectId)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('resolution').select('resolution.sample_id').whereRef('resolution.sample_id', '=', 'sample.id'))),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('annotation').select('annotation.id').whereRef('annotation.sample_id', '=', 'sample.id').where('annotation.user_id', '=', input.userId),
-        ),
-      ),
-    )
-    .where(
-      sql<boolean>`(select count(*) from annotation a where a.sample_id = sample.id)
-        + (select count(*) from assignment l where l.sample_id = sample.id and l.user_id <> ${input.userId} and l.expires_at > now())
-        < ${input.overlap}`,
-    );
-  if (only !== undefined) query = query.where('sample.id', '=', only);
-  if (input.excludeIds.length > 0) query = query.where('sample.id', 'not in', input.excludeIds);
-  if (input.rareLabelId !== undefined) {
-    const rare = query
+  let samples = trx.selectFrom('sample').selectAll('sample').where('sample.project_id', '=', input.projectId).where(isOpenFor(input));
+  if (input.excludeIds.length > 0) samples = samples.where('sample.id', 'not in', input.excludeIds);
+  let row: SampleRow | undefined;
+  if (only !== undefined) {
+    row = await samples.where('sample.id', '=', only).executeTakeFirst();
+  } else if (input.rareLabelId !== undefined) {
+    row = await samples
       .innerJoin('rare_candidate', (join) => join.onRef('rare_candidate.sample_id', '=', 'sample.id').on('rare_candidate.label_id', '=', input.rareLabelId!))
-      .orderBy('rare_candidate.rank');
-    const row = await rare.limit(1).executeTakeFirst();
-    return row ? sampleRowToSample(row) : undefined;
+      .orderBy('rare_candidate.rank')
+      .limit(1)
+      .executeTakeFirst();
+  } else {
+    row =
+      (await samples
+        .innerJoin('sample_score', 'sample_score.sample_id', 'sample.id')
+        .where('sample_score.project_id', '=', input.projectId)
+        .orderBy('sample_score.rank')
+        .limit(1)
+        .executeTakeFirst()) ??
+      (await samples
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sample_score').select('sample_score.sample_id').whereRef('sample_score.sample_id', '=', 'sample.id'))))
+        .orderBy('sample.id')
+        .limit(1)
+        .executeTakeFirst());
   }
-  // The queue's rank first (active learning); samples not ranked yet (new imports) after, oldest first.
-  const row = await query.orderBy('sample_score.rank', (ob) => ob.asc().nullsLast()).orderBy('sample.id').limit(1).executeTakeFirst();
   return row ? sampleRowToSample(row) : undefined;
 }
 
