@@ -6,11 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { createScratchDatabase } from '#db/scratch.ts';
-import { insertProject } from '#db/projects.ts';
-import { insertUser } from '#db/users.ts';
-import { insertImportBatch, insertSamples } from '#db/samples.ts';
-import { leaseNextSample } from '#db/assignments.ts';
+import { createScratchDatabase } from './scratch.ts';
+import { insertProject } from './projects.ts';
+import { insertUser } from './users.ts';
+import { insertImportBatch, insertSamples } from './samples.ts';
+import { leaseNextSample } from './assignments.ts';
 
 const sizesArg = process.argv.includes('--sizes') ? process.argv[process.argv.indexOf('--sizes') + 1]! : '1000,10000,100000';
 const SIZES = sizesArg.split(',').map(Number);
