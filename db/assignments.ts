@@ -32,15 +32,13 @@ export interface LeaseRequest {
  */
 export async function leaseNextSample(db: Db, input: LeaseRequest): Promise<Sample | undefined> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${input.projectId})`.execute(trx);
-    const current = await trx
-      .selectFrom('assignment')
-      .select('sample_id')
-      .where('project_id', '=', input.projectId)
-      .where('user_id', '=', input.userId)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .executeTakeFirst();
-    const keep = current && !input.excludeIds.includes(current.sample_id) ? await findOpenSample(trx, input, current.sample_id) : undefined;
+    // One round trip for the lock and the user's current lease: leasing is serialised, so each
+    // round trip inside it is paid by everyone waiting. The lease is read from the snapshot taken
+    // before the lock, which is safe: only this user's own requests change it.
+    const { rows } = await sql<{ current: number | null }>`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${input.projectId}) is null as locked,
+      (select sample_id from assignment where project_id = ${input.projectId} and user_id = ${input.userId} and expires_at > now()) as current`.execute(trx);
+    const current = rows[0]?.current ?? undefined;
+    const keep = current !== undefined && !input.excludeIds.includes(current) ? await findOpenSample(trx, input, current) : undefined;
     const sample = keep ?? (await findOpenSample(trx, input));
     if (!sample) {
       await releaseAssignment(trx, input);

@@ -15,6 +15,7 @@ import { createEncoderPool } from './encoder-pool.ts';
 async function main(): Promise<void> {
   const env = loadTrainerEnv();
   // Before any thread starts: on Linux a thread's priority is its own, and new threads inherit it.
+  // Lowering one's own priority is always permitted.
   if (env.SIFT_TRAINER_NICE > 0) os.setPriority(0, Math.max(os.getPriority(0), env.SIFT_TRAINER_NICE));
   const handle = await createDb({ databaseUrl: env.DATABASE_URL, dataDir: 'unused', poolSize: 5 });
   await migrateToLatest(handle.db);

@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { benchClient, until } from './bench-client.ts';
 import { parse } from 'csv-parse/sync';
 import { io, type Socket } from 'socket.io-client';
@@ -24,11 +24,17 @@ const ANNOTATORS = arg('--annotators', 50);
 /** `--predict-clients 0` and `--train-every 0` turn that background load off, to see what costs what. */
 const PREDICT_CLIENTS = arg('--predict-clients', 32);
 const TRAIN_EVERY = arg('--train-every', 50);
+/**
+ * Each annotator reads a sample for THINK_MS ± 50% before labeling it (a fast human; 0 = as fast
+ * as the server answers, which measures saturation rather than latency at a given load).
+ */
+const THINK_MS = arg('--think-ms', 1000);
 const OVERLAP = 2;
 const PORT = 3192;
 const base = `http://127.0.0.1:${PORT}`;
 const client = () => benchClient(base);
-const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed'];
+/** Twelve intents, ~1,700 samples: with overlap 2, room for the whole run's labels at a fast team's pace. */
+const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed', 'card_payment_fee_charged', 'direct_debit_payment_not_recognised', 'cash_withdrawal_charge', 'transaction_charged_twice', 'declined_cash_withdrawal', 'transfer_fee_charged', 'request_refund', 'pin_blocked'];
 
 function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
     const me = await Promise.all(team.map(({ member }) => member.query<{ id: number }>('auth.me', {})));
     let sent = 0;
     let failed = 0;
+    let exhausted = false;
     const nextMs: number[] = [];
     const annotateMs: number[] = [];
     const deadline = Date.now() + DURATION_S * 1000;
@@ -92,9 +99,13 @@ async function main(): Promise<void> {
       while (Date.now() < deadline) {
         const asked = performance.now();
         const sample = await member.query<{ id: number; metadata: { category: string } } | null>('labeling.next', { projectId }).catch(() => null);
-        if (!sample) break;
+        if (!sample) {
+          exhausted = true;
+          break;
+        }
         nextMs.push(performance.now() - asked);
         const labelId = labels.find((l) => l.name === sample.metadata.category)!.id;
+        if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
         const sentNow = performance.now();
         sentAt.set(`${me[index]!.id}:${sample.id}`, sentNow);
         await member.mutate('labeling.annotate', { projectId, sampleId: sample.id, labelId, durationMs: 500, clientId: randomUUID() }).then(
@@ -113,15 +124,12 @@ async function main(): Promise<void> {
       await until('a live version', async () => ((await owner.query<{ versions: unknown[] }>('models.list', { projectId })).versions.length > 0 ? true : undefined), DURATION_S * 1000);
       const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId, name: 'load' });
       const remaining = Math.max(5, Math.round((deadline - Date.now()) / 1000));
-      let n = 0;
-      return autocannon({
-        url: `${base}/api/v1/projects/${projectId}/predict`,
-        connections: PREDICT_CLIENTS,
-        duration: remaining,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ inputs: [{ text: `${rows[n % rows.length]!.text} (${(n++).toString(36)})` }] }) }) }],
-      });
+      const args = JSON.stringify({ url: `${base}/api/v1/projects/${projectId}/predict`, key, connections: PREDICT_CLIENTS, seconds: remaining, texts: rows.slice(0, 500).map((r) => r.text) });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'bench', 'predict-clients.ts'), args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await new Promise((resolve) => child.once('exit', resolve));
+      return JSON.parse(output) as autocannon.Result;
     })().catch((error: Error) => error);
 
     await Promise.all(team.map((t, i) => annotator(t, i)));
@@ -142,6 +150,8 @@ async function main(): Promise<void> {
       JSON.stringify({
         annotators: ANNOTATORS,
         seconds: DURATION_S,
+        thinkMs: THINK_MS,
+        labelsPerSecond: Number((sent / DURATION_S).toFixed(1)),
         annotationsSent: sent,
         annotationsFailed: failed,
         annotationsStored: Number(stored.n),
@@ -154,7 +164,8 @@ async function main(): Promise<void> {
         nextP50Ms: Number(percentile(nextMs, 0.5).toFixed(1)),
         nextP99Ms: Number(percentile(nextMs, 0.99).toFixed(1)),
         modelVersions: versions.versions.length,
-        predict: predictions instanceof Error ? { error: predictions.message } : { requests: predictions.requests.total, rps: Number(predictions.requests.average.toFixed(1)), errors: predictions.errors + predictions.timeouts + predictions.non2xx, p99Ms: predictions.latency.p99 },
+        poolExhausted: exhausted,
+        predict: predictions instanceof Error ? { error: predictions.message } : { requests: predictions.requests.total, rps: Number(predictions.requests.average.toFixed(1)), errors: predictions.errors + predictions.timeouts + predictions.non2xx, timeouts: predictions.timeouts, non2xx: predictions.non2xx, statusCodes: predictions.statusCodeStats, p99Ms: predictions.latency.p99 },
       }),
     );
   } finally {

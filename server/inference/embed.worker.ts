@@ -2,6 +2,7 @@
  * The HTTP process's encoder thread: embeds search queries (and, later, prediction inputs) so
  * encoder work never blocks the event loop. Encoders load on first use and stay loaded.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import type { Encoder } from '#trainer/ml/encoders/encoder.ts';
@@ -10,6 +11,12 @@ import { loadTextEncoder, TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-en
 import type { EmbedRequest, EmbedResponse } from './embedder.ts';
 
 const config = workerData as { imageModelDir?: string; backend?: string };
+/**
+ * This thread runs a notch below the event loop (Linux gives each thread its own priority): when
+ * the CPU is short, labeling, broadcasts and the HTTP side of predictions go first.
+ */
+const ENCODER_NICE = 5;
+os.setPriority(0, Math.max(os.getPriority(0), ENCODER_NICE));
 let ready: Promise<unknown> | undefined;
 let text: Promise<Encoder<string>> | undefined;
 let image: Promise<Encoder<Uint8Array>> | undefined;
