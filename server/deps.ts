@@ -7,6 +7,7 @@ import type { ModelCache } from './inference/model-cache.ts';
 import type { PredictionLog } from './predict/prediction-log.ts';
 import type { FeedbackSink } from './predict/feedback.ts';
 import type { ServingCache } from './predict/serving-cache.ts';
+import type { ProjectStatsFeed } from './labeling/project-stats.ts';
 
 /** What services receive: the outside world, passed in so tests can build it from real parts. */
 export interface AppDeps {
@@ -24,4 +25,6 @@ export interface AppDeps {
   feedback: FeedbackSink;
   /** API keys and projects as the prediction API last read them (short-lived, event-invalidated). */
   servingCache: ServingCache;
+  /** Project counts shared by concurrent askers and broadcast to the project's browsers. */
+  projectStats: ProjectStatsFeed;
 }

@@ -9,6 +9,7 @@ import { ModelCache } from './inference/model-cache.ts';
 import { PredictionLog } from './predict/prediction-log.ts';
 import { ServingCache } from './predict/serving-cache.ts';
 import { FeedbackSink } from './predict/feedback.ts';
+import { createProjectStatsFeed } from './labeling/project-stats.ts';
 import { createEmbedder } from './inference/embedder.ts';
 import { trainerMode, type Env } from './env.ts';
 import { startTrainerChild, type TrainerStatus } from './trainer-process.ts';
@@ -44,7 +45,8 @@ export async function startRuntime(env: Env): Promise<Runtime> {
     const servingCache = new ServingCache(bus);
     const feedback = new FeedbackSink({ db: handle.db, jobs, bus });
     const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache };
+    const projectStats = createProjectStatsFeed(handle.db, bus);
+    const deps: AppDeps = { db: handle.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache, projectStats };
     const trainer =
       trainerMode(env) === 'child'
         ? startTrainerChild({ databaseUrl: handle.connectionString, prefix: env.SIFT_QUEUE_PREFIX, tfBackend: env.SIFT_TF_BACKEND, bus })
@@ -61,6 +63,7 @@ export async function startRuntime(env: Env): Promise<Runtime> {
         await trainer?.stop();
         models.close();
         servingCache.close();
+        projectStats.close();
         await predictionLog.flush();
         await feedback.flush();
         await embedder.close();

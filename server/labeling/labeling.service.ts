@@ -1,4 +1,4 @@
-import { deleteLastAnnotation, findAnnotation, getProjectStats, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
+import { deleteLastAnnotation, findAnnotation, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
 import { findLabel } from '#db/labels.ts';
 import { findSample, type Sample } from '#db/samples.ts';
 import { leaseNextSample, releaseAssignment } from '#db/assignments.ts';
@@ -114,7 +114,7 @@ export async function annotate(
     await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
     await scheduleTraining(deps, access.project);
   }
-  return { action, stats: await getProjectStats(deps.db, projectId) };
+  return { action, stats: await deps.projectStats.fresh(projectId) };
 }
 
 /** Bulk labeling: the user's annotation with one label on every selected sample, in one transaction. */
@@ -135,7 +135,7 @@ export async function annotateMany(deps: AppDeps, user: User, access: ProjectAcc
   });
   for (const [i, sampleId] of ids.entries()) await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: label.id, action: actions[i] });
   await scheduleTraining(deps, access.project);
-  return { labeled: ids.length, stats: await getProjectStats(deps.db, projectId) };
+  return { labeled: ids.length, stats: await deps.projectStats.fresh(projectId) };
 }
 
 /** Takes back the user's most recent label; returns that sample so the view can show it again. */
@@ -145,6 +145,7 @@ export async function undoLast(deps: AppDeps, user: User, access: ProjectAccess)
   const sampleId = await deps.db.transaction().execute((trx) => deleteLastAnnotation(trx, { projectId, userId: user.id, overlap }));
   if (!sampleId) return null;
   await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: null, action: 'delete' });
+  deps.projectStats.changed(projectId);
   await scheduleTraining(deps, access.project);
   const sample = await findSample(deps.db, projectId, sampleId);
   return sample ? toView(deps, access, sample, null) : null;

@@ -85,6 +85,7 @@ async function announceResolution(deps: AppDeps, access: ProjectAccess, change: 
     type: 'resolution.changed',
     data: { sampleId: change.sampleId, labelId: change.labelId, method: 'review', by: { id: change.by.id, name: change.by.name } },
   });
+  deps.projectStats.changed(access.project.id);
   await scheduleTraining(deps, access.project);
 }
 

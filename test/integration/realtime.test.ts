@@ -67,11 +67,14 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
     let strangerHeard = false;
     strangerSocket.on('event', () => (strangerHeard = true));
     const heard = nextMessage<{ type: string; data: { sampleId: number } }>(ownerSocket, 'event', (e) => e.type === 'annotation.changed');
+    // The new counts follow without the owner's page asking for them.
+    const counted = nextMessage<{ type: string; data: { resolvedCount: number; annotationCount: number } }>(ownerSocket, 'event', (e) => e.type === 'stats.updated');
     const started = Date.now();
     await annotator.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labels[0]!.id, durationMs: 1500 });
     const event = await heard;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(event.data.sampleId).toBe(sample.id);
+    expect((await counted).data).toMatchObject({ resolvedCount: 1, annotationCount: 1 });
     const stats = await owner.query<{ resolvedCount: number }>('projects.stats', { projectId: project.id });
     expect(stats.resolvedCount).toBe(1);
     expect(strangerHeard).toBe(false);

@@ -9,6 +9,7 @@ import { ModelCache } from '#server/inference/model-cache.ts';
 import { PredictionLog } from '#server/predict/prediction-log.ts';
 import { ServingCache } from '#server/predict/serving-cache.ts';
 import { FeedbackSink } from '#server/predict/feedback.ts';
+import { createProjectStatsFeed } from '#server/labeling/project-stats.ts';
 import { createEmbedder } from '#server/inference/embedder.ts';
 import { createEventBus } from '#trainer/jobs/events.ts';
 import { createTestDatabase, redisUrl, uniqueName, type Backend, type TestDatabase } from './databases.ts';
@@ -40,13 +41,15 @@ export async function createTestDeps(
   const servingCache = new ServingCache(bus);
   const feedback = new FeedbackSink({ db: database.db, jobs, bus });
   const embedder = createEmbedder({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
-  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache };
+  const projectStats = createProjectStatsFeed(database.db, bus);
+  const deps: AppDeps = { db: database.db, jobs, bus, env, now: () => new Date(), embedder, models, predictionLog, feedback, servingCache, projectStats };
   return {
     deps,
     database,
     async close() {
       models.close();
       servingCache.close();
+      projectStats.close();
       await predictionLog.flush();
       await feedback.flush();
       await embedder.close();
@@ -60,12 +63,14 @@ export async function createTestDeps(
 /** The whole HTTP server (with the built web app when `npm run build` has run) on an ephemeral port. */
 export async function startTestApp(
   backend: Backend,
-  options: { env?: Record<string, string>; web?: boolean; postgresAdminUrl?: string; redisUrl?: string } = {},
+  options: { env?: Record<string, string>; web?: boolean; postgresAdminUrl?: string; redisUrl?: string; leaveGraceMs?: number } = {},
 ): Promise<TestApp> {
   const { deps, database, close } = await createTestDeps(backend, options);
   const buildExists = existsSync(path.join(process.cwd(), 'build', 'server', 'index.js'));
   const web = options.web && buildExists ? await loadProductionWeb() : undefined;
-  const { httpServer, io } = createApp(deps, web, { databaseMode: database.mode, trainer: () => ({ mode: 'external', ready: true }) });
+  // No grace by default: a closed socket frees its user's lease at once, which tests can wait for.
+  const trainer = () => ({ mode: 'external' as const, ready: true });
+  const { httpServer, io } = createApp(deps, web, { databaseMode: database.mode, trainer }, { leaveGraceMs: options.leaveGraceMs ?? 0 });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {

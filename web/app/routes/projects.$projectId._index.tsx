@@ -9,7 +9,6 @@ import { ProgressBar } from '../components/progress-bar.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
 import { formatCount, percentOf } from '../utils/format.ts';
-import { isLearningEvent } from '../utils/learning-events.ts';
 import { parseProjectId } from '../utils/params.ts';
 import { useProject } from '../utils/project.ts';
 import { hasRole } from '../utils/roles.ts';
@@ -33,8 +32,7 @@ export default function ProjectOverviewPage() {
   const learning = useLearningOverview(project.id, useLoaderData<typeof loader>());
   const room = useProjectRoom(project.id, {
     onEvent: (event) => {
-      // The trainer's events (embedding progress arrives often) change no labeling counts.
-      if (!isLearningEvent(event)) live.refresh();
+      live.handleEvent(event);
       learning.handleEvent(event);
     },
     onJoin: () => {

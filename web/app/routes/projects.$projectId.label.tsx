@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { useCallback, useEffect } from 'react';
+import { ConnectionNotice } from '../components/connection-notice.tsx';
 import { LabelPad } from '../components/label-pad.tsx';
 import { LabelingSidebar } from '../components/labeling-sidebar.tsx';
 import { QueueEnd } from '../components/queue-end.tsx';
@@ -12,7 +13,6 @@ import { loadOrThrow } from '../utils/errors.server.ts';
 import { readRareLabelId } from '../utils/explore.ts';
 import { sentence } from '../utils/format.ts';
 import type { LabelingCommand } from '../utils/labeling-keys.ts';
-import { isLearningEvent } from '../utils/learning-events.ts';
 import { parseProjectId } from '../utils/params.ts';
 import { useProject } from '../utils/project.ts';
 import { requireUser } from '../utils/session.server.ts';
@@ -56,7 +56,7 @@ function LabelingSession() {
   const sample = view.kind === 'sample' ? view.sample : null;
   const room = useProjectRoom(project.id, {
     onEvent: (event) => {
-      if (!isLearningEvent(event)) live.refresh();
+      live.handleEvent(event);
       modelNotice.handleEvent(event);
       resolutionNotice.handleEvent(event, sample?.id ?? null);
     },
@@ -87,6 +87,7 @@ function LabelingSession() {
     <div className="labeling">
       <div className="labeling__main">
         <div className="labeling__messages">
+          <ConnectionNotice pendingLabel={session.pendingLabel} offline={room.status === 'offline'} />
           {rareLabelId !== null ? <RareQueueBanner projectId={project.id} labels={labels} rareLabelId={rareLabelId} done={view.kind === 'done'} /> : null}
           <div className="labeling__toasts">
             <p className="toast" role="status" aria-live="polite">

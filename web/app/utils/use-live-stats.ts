@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { z } from 'zod';
 import { describeError } from './errors.ts';
+import { isLearningEvent } from './learning-events.ts';
+import type { ProjectEvent } from './socket.client.ts';
 import { throttle } from './throttle.ts';
 import { trpc } from './trpc.client.ts';
 
@@ -13,6 +16,28 @@ export interface StatsView {
 }
 
 const refreshEveryMs = 250;
+
+const StatsPayload = z.object({
+  sampleCount: z.number(),
+  resolvedCount: z.number(),
+  annotationCount: z.number(),
+  labelCounts: z.array(z.object({ labelId: z.number(), count: z.number() })),
+  annotators: z.array(z.object({ userId: z.number(), name: z.string(), count: z.number(), lastAt: z.string().nullable() })),
+});
+
+/**
+ * What a project event means for the counts on screen: the server broadcasts fresh counts
+ * (`stats.updated`) after labels change, so a label needs no request of this page's own; other
+ * changes of data (reviews, imports) still ask; the trainer's events change no counts.
+ */
+export function statsAction(event: ProjectEvent): { kind: 'replace'; stats: StatsView } | { kind: 'refresh' } | { kind: 'ignore' } {
+  if (event.type === 'stats.updated') {
+    const parsed = StatsPayload.safeParse(event.data);
+    return parsed.success ? { kind: 'replace', stats: parsed.data } : { kind: 'refresh' };
+  }
+  if (event.type === 'annotation.changed' || isLearningEvent(event)) return { kind: 'ignore' };
+  return { kind: 'refresh' };
+}
 
 /**
  * Project counts that stay current: `refresh()` refetches `projects.stats` (throttled to a few per
@@ -47,5 +72,14 @@ export function useLiveStats(projectId: number, initial: StatsView) {
     setStats(next);
   }, []);
 
-  return { stats, error, refresh: throttled.call, replace };
+  const handleEvent = useCallback(
+    (event: ProjectEvent) => {
+      const action = statsAction(event);
+      if (action.kind === 'replace') replace(action.stats);
+      else if (action.kind === 'refresh') throttled.call();
+    },
+    [replace, throttled],
+  );
+
+  return { stats, error, refresh: throttled.call, replace, handleEvent };
 }
