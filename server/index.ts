@@ -1,4 +1,5 @@
 /** The HTTP process: `npm start` (production build) or `npm run dev` (Vite middleware). */
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { loadEnv } from './env.ts';
@@ -12,6 +13,20 @@ async function loadDevWeb(): Promise<WebHandler> {
     build: () => server.ssrLoadModule('virtual:remix/server-build') as never,
     assets: [server.middlewares as unknown as express.RequestHandler],
   };
+}
+
+/**
+ * Stops listening and waits for the requests in flight, then closes every connection. Keep-alive
+ * connections outlive `close()`: browsers reconnect socket.io over them (to this server, which is
+ * going away) and its long polls keep them busy, so each is closed as soon as it is idle and the
+ * rest after a drain period.
+ */
+async function closeConnections(httpServer: HttpServer, drainMs = 5000): Promise<void> {
+  const sweep = setInterval(() => httpServer.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => httpServer.closeAllConnections(), drainMs);
+  await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  clearInterval(sweep);
+  clearTimeout(deadline);
 }
 
 async function main(): Promise<void> {
@@ -29,8 +44,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[sift] ${signal}: shutting down`);
-    io.close();
-    await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    void io.close();
+    await closeConnections(httpServer);
     await runtime.close();
     process.exit(0);
   };

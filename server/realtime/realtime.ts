@@ -23,8 +23,18 @@ const room = (projectId: number) => `project:${projectId}`;
  * socket.io on the HTTP server: a cookie-authenticated connection joins one project room at a time
  * (membership checked), gets presence updates, and receives the project's events from the bus.
  */
-export function attachRealtime(httpServer: HttpServer, deps: AppDeps): Server {
+export interface RealtimeOptions {
+  /**
+   * How long a user's last connection to a project may be gone before their sample goes back to
+   * the pool: a reload, a move to another page of the project or a reconnect comes back sooner.
+   */
+  leaveGraceMs?: number;
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: AppDeps, { leaveGraceMs = 3000 }: RealtimeOptions = {}): Server {
   const io = new Server(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  // Pending lease releases, by project and user.
+  const leaving = new Map<string, NodeJS.Timeout>();
 
   io.use(async (socket, next) => {
     try {
@@ -40,16 +50,30 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps): Server {
   io.on('connection', (socket) => {
     socket.on('project:join', (payload: unknown, ack?: Ack) => void join(deps, io, socket, payload, ack));
     socket.on('presence:focus', (payload: unknown, ack?: Ack) => void focus(deps, io, socket, payload, ack));
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       const { projectId, user } = socket.data as SocketData;
-      if (projectId) void leave(deps, io, projectId, user.id);
+      // The server going down is not the annotator leaving: after the restart they are back on the same sample.
+      if (!projectId || reason === 'server shutting down') return;
+      // Presence is redrawn on the next join or focus anyway.
+      void broadcastPresence(io, projectId).catch(() => undefined);
+      // The grace time counts from the user's latest disconnect.
+      const key = `${projectId}:${user.id}`;
+      clearTimeout(leaving.get(key));
+      const timer = setTimeout(() => {
+        leaving.delete(key);
+        void releaseIfGone(deps, io, projectId, user.id);
+      }, leaveGraceMs);
+      leaving.set(key, timer.unref());
     });
   });
 
   const unsubscribe = deps.bus.subscribe((event) => {
     io.to(room(event.projectId)).emit('event', event);
   });
-  httpServer.on('close', unsubscribe);
+  httpServer.on('close', () => {
+    unsubscribe();
+    leaving.forEach(clearTimeout);
+  });
   return io;
 }
 
@@ -104,9 +128,14 @@ function assertJoined(data: SocketData, projectId: number): void {
 
 /** Updates presence, and once the user's last connection to the project is gone, frees their sample. */
 async function leave(deps: AppDeps, io: Server, projectId: number, userId: number): Promise<void> {
+  await broadcastPresence(io, projectId);
+  await releaseIfGone(deps, io, projectId, userId);
+}
+
+async function releaseIfGone(deps: AppDeps, io: Server, projectId: number, userId: number): Promise<void> {
   try {
-    const presence = await broadcastPresence(io, projectId);
-    if (!presence.some((p) => p.userId === userId)) await releaseLease(deps, projectId, userId);
+    const sockets = await io.in(room(projectId)).fetchSockets();
+    if (!sockets.some((s) => (s.data as SocketData).user.id === userId)) await releaseLease(deps, projectId, userId);
   } catch (error) {
     // The lease still lapses on its own after the project's lease time.
     console.error('[realtime] releasing a lease failed:', error instanceof Error ? error.message : error);

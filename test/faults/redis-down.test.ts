@@ -47,6 +47,8 @@ describe.runIf(databaseBackends().includes('postgres') && canRunPrivateRedis)('r
       REDIS_URL: redis.url,
       SIFT_QUEUE_PREFIX: app.deps.env.SIFT_QUEUE_PREFIX,
       SIFT_TF_BACKEND: 'wasm',
+      // Tests share the machine with other tests, not with labeling: no reason to run behind them.
+      SIFT_TRAINER_NICE: '0',
     });
   }, 120_000);
   afterAll(async () => {

@@ -34,7 +34,7 @@ describe.runIf(databaseBackends().includes('postgres') && redisUrl())('trainer k
   let bus: EventBus;
   const trainers: ChildProcess[] = [];
   const prefix = uniqueName('fault');
-  const env = () => ({ DATABASE_URL: database.connectionString, REDIS_URL: redisUrl()!, SIFT_QUEUE_PREFIX: prefix, SIFT_TF_BACKEND: 'wasm', SIFT_TRAIN_LOCK_SECONDS: '10' });
+  const env = () => ({ DATABASE_URL: database.connectionString, REDIS_URL: redisUrl()!, SIFT_QUEUE_PREFIX: prefix, SIFT_TF_BACKEND: 'wasm', SIFT_TRAIN_LOCK_SECONDS: '10', SIFT_TRAINER_NICE: '0' });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
@@ -107,10 +107,16 @@ describe.runIf(databaseBackends().includes('postgres') && redisUrl())('trainer k
     trainers.push(await startTrainerProcess(env()));
     for (let tries = 0; tries < 240 && (await versions()).length === 0; tries += 1) await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 2000));
+    // The retried run records a version. (On a slow machine the new trainer's reconcile may also
+    // ask for a run on the same labels: a second, equally whole version.) Every version is whole
+    // — weights and out-of-fold rows for every label — and exactly one is live.
     const after = await versions();
-    expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ status: 'active', label_count: rows.length });
-    const oof = await database.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).where('model_version_id', '=', after[0]!.id).executeTakeFirstOrThrow();
-    expect(Number(oof.n)).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.filter((v) => v.status === 'active')).toHaveLength(1);
+    for (const version of after) {
+      expect(version.label_count).toBe(rows.length);
+      const oof = await database.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).where('model_version_id', '=', version.id).executeTakeFirstOrThrow();
+      expect(Number(oof.n)).toBe(rows.length);
+    }
   }, 150_000);
 });

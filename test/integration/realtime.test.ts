@@ -11,11 +11,14 @@ interface Presence {
   users: { userId: number; name: string; sampleId: number | null }[];
 }
 
+// A closed socket's user keeps their sample this long (a reload, a reconnect) before it is freed.
+const leaveGraceMs = 1000;
+
 describe.each(databaseBackends())('realtime on %s', (backend) => {
   let app: TestApp;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp(backend, { leaveGraceMs });
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -84,7 +87,8 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
     await left;
   });
 
-  it("returns an annotator's sample to the pool when their last connection closes", async () => {
+  /** An owner and an annotator of a project with a single sample. */
+  async function leaseProject() {
     const owner = new TestClient(app.baseUrl);
     const annotator = new TestClient(app.baseUrl);
     const annotatorInput = buildUser();
@@ -94,6 +98,11 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
     const invite = await owner.mutate<{ token: string }>('projects.invite', { projectId: project.id, email: annotatorInput.email, role: 'annotator' });
     await annotator.mutate('projects.acceptInvite', { token: invite.token });
     await owner.upload(`/api/v1/projects/${project.id}/import`, [{ name: 's.csv', data: 'text\nonly one\n' }]);
+    return { owner, annotator, project };
+  }
+
+  it("returns an annotator's sample to the pool when their last connection closes", async () => {
+    const { owner, annotator, project } = await leaseProject();
 
     const first = await openSocket(app, annotator);
     const second = await openSocket(app, annotator);
@@ -104,7 +113,7 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
     // The only sample is leased: the owner gets nothing to label.
     expect(await owner.query('labeling.next', { projectId: project.id })).toBeNull();
     first.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, leaveGraceMs + 300));
     // Another tab of the annotator is still open: the lease holds.
     expect(await owner.query('labeling.next', { projectId: project.id })).toBeNull();
     second.close();
@@ -114,5 +123,23 @@ describe.each(databaseBackends())('realtime on %s', (backend) => {
       freed = await owner.query<{ id: number } | null>('labeling.next', { projectId: project.id });
     }
     expect(freed?.id).toBe(held.id);
+  });
+
+  it("keeps an annotator's sample through a reload or a reconnect within the grace time", async () => {
+    const { owner, annotator, project } = await leaseProject();
+    const join = async () => {
+      const socket = await openSocket(app, annotator);
+      sockets.push(socket);
+      expect(await emitWithAck(socket, 'project:join', { projectId: project.id })).toMatchObject({ ok: true });
+      return socket;
+    };
+    const before = await join();
+    // The next page's loader leases the sample while the old page's socket is still open.
+    expect(await annotator.query('labeling.next', { projectId: project.id })).not.toBeNull();
+    before.close();
+    await join();
+    await new Promise((resolve) => setTimeout(resolve, leaveGraceMs + 500));
+    // Back within the grace time: the sample is still theirs.
+    expect(await owner.query('labeling.next', { projectId: project.id })).toBeNull();
   });
 });

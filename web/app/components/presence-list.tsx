@@ -20,7 +20,7 @@ export function PresenceList({ presence, status, meId, currentSampleId }: Props)
   const sorted = [...presence].sort((a, b) => Number(b.userId === meId) - Number(a.userId === meId) || a.name.localeCompare(b.name));
   return (
     <div className="presence">
-      <p className="presence__status">
+      <p className="presence__status" data-testid="room-status">
         <span className={`dot dot--${status}`} aria-hidden="true" />
         {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Offline: counts may be out of date'}
       </p>

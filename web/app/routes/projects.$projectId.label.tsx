@@ -138,7 +138,8 @@ function LabelingSession() {
         status={room.status}
         meId={me?.id}
         currentSampleId={sample?.id ?? null}
-        statsError={live.error}
+        // While offline the notice above says it all; the counts refresh when the room is joined again.
+        statsError={room.status === 'offline' ? null : live.error}
       />
     </div>
   );

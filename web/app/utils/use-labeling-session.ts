@@ -33,6 +33,8 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [skipped, setSkipped] = useState<number[]>([]);
+  // The name of a label given while the server cannot be reached, until it is sent or given up on.
+  const [pendingLabel, setPendingLabel] = useState<string | null>(null);
   // Refs, not state: key presses between two renders must see the latest values.
   const busyRef = useRef(false);
   const shownAt = useRef(0);
@@ -75,9 +77,11 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
         const durationMs = Math.max(0, Math.round(performance.now() - shownAt.current));
         // One id per label given: resending it after a lost answer (server restart, network blip) is applied once.
         const clientId = crypto.randomUUID();
-        const result = await retryUnreachable(() => trpc.labeling.annotate.mutate({ projectId, sampleId: sample.id, labelId, durationMs, clientId }));
+        const name = labels.find((l) => l.id === labelId)?.name ?? 'sample';
+        const send = () => trpc.labeling.annotate.mutate({ projectId, sampleId: sample.id, labelId, durationMs, clientId });
+        const result = await retryUnreachable(send, { onUnreachable: () => setPendingLabel(name) }).finally(() => setPendingLabel(null));
         onStats(result.stats);
-        say(`Labeled “${labels.find((l) => l.id === labelId)?.name ?? 'sample'}”`);
+        say(`Labeled “${name}”`);
         try {
           await loadNext(skipped);
         } catch (err) {
@@ -128,23 +132,33 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
 
   const dismissNotice = useCallback(() => setNotice(null), []);
 
-  return { view, busy, error, notice, skippedCount: skipped.length, applyLabel, skip, undo, reload, dismissNotice };
+  return { view, busy, error, notice, pendingLabel, skippedCount: skipped.length, applyLabel, skip, undo, reload, dismissNotice };
 }
 
-/** Waits between attempts when the server cannot be reached: about 15 s in all, a server restart. */
-const retryDelaysMs = [500, 1000, 2000, 4000, 8000];
+/**
+ * Waits between attempts while the server cannot be reached: about a minute in all (a restart, even
+ * a slow one), and at most 3 s apart, so a waiting label goes through soon after the server is back.
+ */
+const retryDelaysMs: readonly number[] = [500, 1000, 2000, ...Array<number>(20).fill(3000)];
+
+interface RetryOptions {
+  delays?: readonly number[];
+  /** Called each time an attempt got no answer and another one will follow. */
+  onUnreachable?: () => void;
+}
 
 /**
  * Runs `send`, again after each delay while the server is unreachable (no HTTP answer at all).
  * Errors the server did answer with are final and thrown at once.
  */
-export async function retryUnreachable<T>(send: () => Promise<T>, delays: readonly number[] = retryDelaysMs): Promise<T> {
+export async function retryUnreachable<T>(send: () => Promise<T>, { delays = retryDelaysMs, onUnreachable }: RetryOptions = {}): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await send();
     } catch (error) {
       const answered = typeof error === 'object' && error !== null && 'data' in error && (error as { data?: unknown }).data != null;
       if (answered || attempt >= delays.length) throw error;
+      onUnreachable?.();
       await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
     }
   }
