@@ -187,3 +187,33 @@ export async function getProjectStats(db: Db, projectId: number): Promise<Projec
     annotators: annotators.map((r) => ({ userId: r.id, name: r.name, count: Number(r.n), lastAt: r.last_at ? new Date(r.last_at) : null })),
   };
 }
+
+const IMPORT_CHUNK = 1000;
+
+/**
+ * Labels that came with an import, on samples the same import just inserted: one annotation each
+ * by the importing user (durationMs 0), its history event, and the resolution. `method` is
+ * `single` (overlap 1, as if the user had labeled it) or `review` (overlap above 1, where a lone
+ * annotation would otherwise leave the sample unresolved: the import stands as a lead's decision).
+ */
+export async function insertImportedAnnotations(
+  trx: Db,
+  input: { projectId: number; userId: number; method: 'single' | 'review'; entries: { sampleId: number; labelId: number }[] },
+): Promise<void> {
+  const { projectId, userId, method } = input;
+  for (let start = 0; start < input.entries.length; start += IMPORT_CHUNK) {
+    const chunk = input.entries.slice(start, start + IMPORT_CHUNK);
+    await trx
+      .insertInto('annotation')
+      .values(chunk.map((e) => ({ project_id: projectId, sample_id: e.sampleId, user_id: userId, label_id: e.labelId, duration_ms: 0 })))
+      .execute();
+    await trx
+      .insertInto('annotation_event')
+      .values(chunk.map((e) => ({ project_id: projectId, sample_id: e.sampleId, user_id: userId, label_id: e.labelId, action: 'create' as const, duration_ms: 0 })))
+      .execute();
+    await trx
+      .insertInto('resolution')
+      .values(chunk.map((e) => ({ sample_id: e.sampleId, project_id: projectId, label_id: e.labelId, method, resolved_by: userId })))
+      .execute();
+  }
+}

@@ -78,7 +78,18 @@ export async function insertSamples(
   samples: SampleInsert[],
   source: 'import' | 'production' = 'import',
 ): Promise<number[]> {
-  const ids: number[] = [];
+  return (await insertSampleRows(trx, projectId, batchId, samples, source)).map((r) => r.id);
+}
+
+/** As `insertSamples`, with each inserted row's content hash (to attach imported labels to it). */
+export async function insertSampleRows(
+  trx: Db,
+  projectId: number,
+  batchId: number | null,
+  samples: SampleInsert[],
+  source: 'import' | 'production' = 'import',
+): Promise<{ id: number; contentHash: string }[]> {
+  const inserted: { id: number; contentHash: string }[] = [];
   for (let start = 0; start < samples.length; start += CHUNK) {
     const chunk = samples.slice(start, start + CHUNK);
     const rows = await trx
@@ -105,9 +116,9 @@ export async function insertSamples(
     });
     // Image rows are few per chunk but large; insert them one statement each to bound message size.
     for (const image of images) await trx.insertInto('sample_image').values(image).execute();
-    ids.push(...rows.map((r) => r.id));
+    inserted.push(...rows.map((r) => ({ id: r.id, contentHash: r.content_hash })));
   }
-  return ids;
+  return inserted;
 }
 
 export async function findSample(db: Db, projectId: number, sampleId: number): Promise<Sample | undefined> {

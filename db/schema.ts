@@ -250,6 +250,38 @@ export interface DriftReportTable {
   training_count: number;
   window_start: Timestamp;
 }
+export interface WebhookTable {
+  id: Generated<number>;
+  project_id: number;
+  url: string;
+  secret: string;
+  events: string[];
+  review_queue_threshold: Generated<number>;
+  review_queue_above: Generated<boolean>;
+  enabled: Generated<boolean>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: number;
+  project_id: number;
+  event: string;
+  body: string;
+  created_at: Timestamp;
+}
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  webhook_id: number;
+  attempt: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_snippet: string | null;
+  created_at: Timestamp;
+}
 export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
@@ -276,6 +308,9 @@ export interface Database {
   sample_map: SampleMapTable;
   rare_candidate: RareCandidateTable;
   drift_report: DriftReportTable;
+  webhook: WebhookTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_attempt: WebhookAttemptTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

@@ -13,6 +13,8 @@ import { cookieJarFor, sessionMiddleware } from './http/session.ts';
 import { errorMiddleware } from './http/errors.ts';
 import { predictRoutes } from './predict/predict.route.ts';
 import { importRoutes } from './import/import.route.ts';
+import { exportRoutes } from './export/export.route.ts';
+import { modelTransferRoutes } from './model-transfer/model-transfer.route.ts';
 import { healthRoutes } from './health/health.route.ts';
 import { attachRealtime, type RealtimeOptions } from './realtime/realtime.ts';
 
@@ -83,6 +85,8 @@ export function createApp(deps: AppDeps, web: WebHandler | undefined, info: Para
     }),
   );
   app.use('/api/v1', importRoutes(deps));
+  app.use('/api/v1', exportRoutes(deps));
+  app.use('/api/v1', modelTransferRoutes(deps));
   app.use('/api/v1', predictRoutes(deps));
   app.use('/api', (_req, res) => res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } }));
   if (web) {

@@ -26,6 +26,8 @@ export const Env = z.object({
   SIFT_PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
   SIFT_PREDICT_MAX_BODY_MB: z.coerce.number().min(0.1).max(512).default(10),
   SIFT_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** `deny`: webhook URLs may not point at private, loopback or link-local addresses (the trainer checks again on delivery). */
+  SIFT_WEBHOOK_PRIVATE_NETWORKS: z.enum(['allow', 'deny']).default('allow'),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -7,6 +7,7 @@ import { reviewRouter } from './review/review.router.ts';
 import { exploreRouter } from './explore/explore.router.ts';
 import { apiKeysRouter } from './api-keys/api-keys.router.ts';
 import { monitoringRouter } from './monitoring/monitoring.router.ts';
+import { webhooksRouter } from './webhooks/webhooks.router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   explore: exploreRouter,
   apiKeys: apiKeysRouter,
   monitoring: monitoringRouter,
+  webhooks: webhooksRouter,
 });
 export type AppRouter = typeof appRouter;
 

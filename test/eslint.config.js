@@ -20,6 +20,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict([{ regex: '^(#(server|trainer|web)/|\\.\\./(server|trainer|web)/)', message: 'db/ imports nothing of ours' }]) },
   },
   {
+    files: ['client/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([{ regex: '^(#|\\.\\./)', message: 'client/ stands alone: users copy or import it without the rest of Sift' }]) },
+  },
+  {
     files: ['migrations/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([{ regex: '^(#|\\.)', message: 'migrations are frozen: import only kysely' }]) },
   },
@@ -28,7 +32,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         { regex: '^(#web/|(\\.\\./)+web/)', message: 'server/ does not import web/' },
-        { regex: '^#trainer/(?!jobs/[a-z-]+\\.job\\.ts$|jobs/(queue|events|triggers|project-settings)\\.ts$|ml/)', message: "server/ uses job contracts, queue/events and trainer/ml only, never the trainer's processors" },
+        { regex: '^#trainer/(?!jobs/[a-z-]+\\.job\\.ts$|jobs/(queue|events|triggers|project-settings|webhook-dispatch|webhook-url)\\.ts$|ml/)', message: "server/ uses job contracts, queue/events and trainer/ml only, never the trainer's processors" },
         { regex: '^(kysely|pg|@electric-sql/.*)$', message: 'only db/ writes queries and opens connections' },
       ]),
     },

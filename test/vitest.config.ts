@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['db/**/*.test.ts', 'server/**/*.test.ts', 'trainer/**/*.test.ts', 'web/**/*.test.ts'],
+          include: ['db/**/*.test.ts', 'server/**/*.test.ts', 'trainer/**/*.test.ts', 'web/**/*.test.ts', 'client/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -21,6 +21,12 @@ export const TrainerEnv = z.object({
    * win the CPU and training takes what is left. 0 keeps the normal priority.
    */
   SIFT_TRAINER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /** `deny`: webhooks may not post to private, loopback or link-local addresses (checked at connect time). */
+  SIFT_WEBHOOK_PRIVATE_NETWORKS: z.enum(['allow', 'deny']).default('allow'),
+  /** Webhook deliveries and their attempt log older than this are deleted by the hourly cleanup. */
+  SIFT_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** The wait before a webhook's first retry; each later one waits twice as long (6 attempts in all). */
+  SIFT_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
 });
 export type TrainerEnv = z.infer<typeof TrainerEnv>;
 

@@ -30,7 +30,16 @@ async function main(): Promise<void> {
   const encoders = createEncoderPool({ imageModelDir: env.SIFT_IMAGE_MODEL_DIR });
   const imageModel = encoders.imageModelStatus();
   if (!imageModel.ok) console.log(`[trainer] image projects cannot be embedded: ${imageModel.reason}`);
-  await startTrainerWorkers({ db: handle.db, jobs, bus, encoders, backend: () => tensor.backend, predictionRetentionDays: env.SIFT_PREDICTION_RETENTION_DAYS, trainLockMs: env.SIFT_TRAIN_LOCK_SECONDS * 1000 });
+  await startTrainerWorkers({
+    db: handle.db,
+    jobs,
+    bus,
+    encoders,
+    backend: () => tensor.backend,
+    predictionRetentionDays: env.SIFT_PREDICTION_RETENTION_DAYS,
+    trainLockMs: env.SIFT_TRAIN_LOCK_SECONDS * 1000,
+    webhooks: { allowPrivate: env.SIFT_WEBHOOK_PRIVATE_NETWORKS === 'allow', retryBaseMs: env.SIFT_WEBHOOK_RETRY_BASE_MS, retentionDays: env.SIFT_WEBHOOK_RETENTION_DAYS },
+  });
   console.log(`[trainer] ready (queue: ${jobs.kind}, events: ${bus.kind}, tensor backend: ${tensor.backend})`);
   process.send?.({ type: 'ready', tensorBackend: tensor.backend });
 

@@ -14,6 +14,8 @@ import { DRIFT_QUEUE } from './jobs/drift.job.ts';
 import { RECONCILE_QUEUE, type ReconcilePayload } from './jobs/reconcile.job.ts';
 import { createReconcileProcessor } from './jobs/reconcile.processor.ts';
 import { createDriftProcessor } from './jobs/drift.processor.ts';
+import { WEBHOOK_QUEUE, webhookBackoff, type WebhookPayload } from './jobs/webhook.job.ts';
+import { createWebhookProcessor } from './jobs/webhook.processor.ts';
 
 export interface TrainerDeps {
   db: Db;
@@ -29,6 +31,8 @@ export interface TrainerDeps {
   reconcileQuietMs?: number;
   /** The training run's lock (default 60 s); a run left by a killed trainer is retried once it lapses. */
   trainLockMs?: number;
+  /** Webhooks: may URLs reach private/loopback addresses (default true), request timeout (10 s), first retry delay (10 s), log retention (30 days). */
+  webhooks?: { allowPrivate?: boolean; timeoutMs?: number; retryBaseMs?: number; retentionDays?: number };
 }
 
 /**
@@ -37,7 +41,7 @@ export interface TrainerDeps {
  * time: the process has one tensor backend and the machine's cores are better spent on one fit.
  */
 export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
-  deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db, predictionRetentionDays: deps.predictionRetentionDays }), { concurrency: 1 });
+  deps.jobs.worker<CleanupPayload>(CLEANUP_QUEUE, createCleanupProcessor({ db: deps.db, predictionRetentionDays: deps.predictionRetentionDays, webhookRetentionDays: deps.webhooks?.retentionDays }), { concurrency: 1 });
   // Embedding yields to the event loop between batches, so its lock renews: a short lock means a
   // job left by a killed trainer is picked up again within ~30 s.
   deps.jobs.worker(EMBED_QUEUE, createEmbedProcessor(deps), { concurrency: 1, lockDuration: 20_000, stalledInterval: 10_000 });
@@ -45,6 +49,11 @@ export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   deps.jobs.worker(TRAIN_QUEUE, createTrainProcessor(deps), { concurrency: 1, lockDuration: trainLockMs, stalledInterval: Math.min(30_000, trainLockMs / 2) });
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
+  // Webhook deliveries wait on other servers, not on the CPU: several at once. Retries back off exponentially.
+  deps.jobs.worker<WebhookPayload>(WEBHOOK_QUEUE, createWebhookProcessor({ db: deps.db, ...deps.webhooks }), {
+    concurrency: 4,
+    settings: { backoffStrategy: webhookBackoff(deps.webhooks?.retryBaseMs ?? 10_000) },
+  });
   deps.jobs.worker<ReconcilePayload>(RECONCILE_QUEUE, createReconcileProcessor({ ...deps, quietMs: deps.reconcileQuietMs }), { concurrency: 1 });
   await scheduleRecurring(deps.jobs);
   // Redis came back, maybe empty: put the schedules back and catch up on what was asked meanwhile.

@@ -18,12 +18,12 @@ function publicView(key: ApiKey) {
   return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt };
 }
 
-/** A new predict-only key; the secret is returned this once and stored only as a hash. */
+/** A new key with the chosen scopes (predict by default); the secret is returned this once and stored only as a hash. */
 export async function createApiKey(deps: AppDeps, user: User, access: ProjectAccess, input: CreateApiKeyInput) {
   assertRole(access.role, 'lead', 'create API keys');
   const prefix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 8);
   const key = `sift_${prefix}_${randomBytes(32).toString('base64url')}`;
-  const saved = await insertApiKey(deps.db, { projectId: access.project.id, name: input.name, prefix, keyHash: hashKey(key), scopes: ['predict'], createdBy: user.id });
+  const saved = await insertApiKey(deps.db, { projectId: access.project.id, name: input.name, prefix, keyHash: hashKey(key), scopes: input.scopes, createdBy: user.id });
   return { key, apiKey: publicView(saved) };
 }
 

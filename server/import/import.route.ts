@@ -6,7 +6,7 @@ import { sendError } from '../http/errors.ts';
 import { readMultipart } from '../http/multipart.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
 import { findSampleImage } from '#db/samples.ts';
-import { assertCanImport, importLimitsFor, importSamples, previewImport } from './import.service.ts';
+import { authorizeImport, importLimitsFor, importSamples, previewImport } from './import.service.ts';
 import { RowIdParam } from '../http/ids.ts';
 
 const Params = z.object({ projectId: RowIdParam });
@@ -23,12 +23,9 @@ export function importRoutes(deps: AppDeps): Router {
 
 async function handleImport(deps: AppDeps, req: Request, res: Response, mode: 'import' | 'preview'): Promise<void> {
   try {
-    const user = res.locals.user;
-    if (!user) throw new AppError('UNAUTHORIZED', 'sign in first');
     const { projectId } = Params.parse(req.params);
-    const access = await getProjectAccess(deps, user, projectId);
-    // Refuse before reading: an annotator must not make the server buffer an upload.
-    assertCanImport(access);
+    // Refused before reading: an annotator must not make the server buffer an upload.
+    const { user, access } = await authorizeImport(deps, { authorization: req.headers.authorization, user: res.locals.user }, projectId);
     const limits = importLimitsFor(deps);
     const { files, fields } = await readMultipart(req, limits.maxFileBytes, mode === 'preview' ? 1 : 10_000);
     if (mode === 'preview') {
@@ -37,7 +34,8 @@ async function handleImport(deps: AppDeps, req: Request, res: Response, mode: 'i
       return;
     }
     const textField = fields.textField?.trim() || undefined;
-    res.json(await importSamples(deps, user, access, { files, textField }));
+    const labelField = fields.labelField?.trim() || undefined;
+    res.json(await importSamples(deps, user, access, { files, textField, labelField }));
   } catch (error) {
     sendError(res, error);
   }

@@ -64,7 +64,8 @@ export interface SampleDraft {
   /** CSV: the other columns, as strings. JSONL/JSON: the other keys. Images: file and archive names. */
   metadata: Record<string, unknown>;
   /** sha256 hex of the normalized text (NFC, whitespace collapsed, trimmed) or of the image bytes. */
-  contentHash: string;
+  contentHash: string;  /** The label name from the file's label column (text imports), when the row has one. */
+  label?: string;
 }
 
 export type TextFormat = 'csv' | 'jsonl';

@@ -1,13 +1,17 @@
-import { insertImportBatch, insertSamples, updateImportBatchCounts, type SampleInsert } from '#db/samples.ts';
-import type { User } from '#db/users.ts';
+import { insertImportBatch, insertSampleRows, updateImportBatchCounts, type SampleInsert } from '#db/samples.ts';
+import { insertImportedAnnotations } from '#db/annotations.ts';
+import { listLabels, type Label } from '#db/labels.ts';
+import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
+import { findUserById, type User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
-import type { ProjectAccess } from '../projects/projects.service.ts';
+import { getProjectAccess, type ProjectAccess } from '../projects/projects.service.ts';
+import { authenticateApiKey } from '../api-keys/api-keys.service.ts';
 import { assertRole } from '../projects/roles.ts';
 import { defaultImportLimits, type ImportLimits, type SampleDraft } from './import.schema.ts';
 import { parseTextFile, previewTextFile } from './parse-text.ts';
 import { parseImageFiles } from './parse-images.ts';
-import { scheduleEmbedding } from '../learning/learning.service.ts';
+import { scheduleEmbedding, scheduleTraining } from '../learning/learning.service.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 
 export type { UploadedFile };
@@ -18,10 +22,30 @@ export interface ImportResult {
   rows: number;
   imported: number;
   duplicates: number;
+  /** Imported samples that came with a label (annotated by the importing user and resolved). */
+  labeled: number;
 }
 
 export function importLimitsFor(deps: AppDeps): ImportLimits {
   return { ...defaultImportLimits, maxFileBytes: deps.env.SIFT_MAX_UPLOAD_MB * 1024 * 1024, maxRows: deps.env.SIFT_MAX_IMPORT_ROWS };
+}
+
+/**
+ * Who imports: with an `Authorization` header, an API key with the `import` scope, acting as the
+ * person who created it (who must still be a lead of the project); else the signed-in user.
+ * Leads and owners only, checked before an upload is read.
+ */
+export async function authorizeImport(deps: AppDeps, principal: { authorization?: string; user?: User }, projectId: number): Promise<{ user: User; access: ProjectAccess }> {
+  let user = principal.user;
+  if (principal.authorization !== undefined) {
+    const key = await authenticateApiKey(deps, principal.authorization, projectId, 'import');
+    user = key.createdBy === null ? undefined : await findUserById(deps.db, key.createdBy);
+    if (!user) throw new AppError('FORBIDDEN', 'the account that created this API key is gone: create a new key');
+  }
+  if (!user) throw new AppError('UNAUTHORIZED', 'sign in, or send an API key with the import scope: Authorization: Bearer sift_…');
+  const access = await getProjectAccess(deps, user, projectId);
+  assertCanImport(access);
+  return { user, access };
 }
 
 /** Leads and owners import (previews included); checked before an upload is read, and again inside. */
@@ -45,37 +69,68 @@ export async function importSamples(
   deps: AppDeps,
   user: User,
   access: ProjectAccess,
-  input: { files: UploadedFile[]; textField?: string },
+  input: ImportFilesInput,
 ): Promise<ImportResult> {
   assertCanImport(access);
   if (input.files.length === 0) throw new AppError('INVALID', 'choose a file to import');
   const limits = importLimitsFor(deps);
-  const { drafts, format } = parseUpload(access, input, limits);
+  const labels = await listLabels(deps.db, access.project.id);
+  const { drafts, format } = parseUpload(access, input, limits, labels);
   const unique = dedupe(drafts);
   const projectId = access.project.id;
   const fileName = input.files.map((f) => f.name).join(', ').slice(0, 500);
 
   const result = await deps.db.transaction().execute(async (trx) => {
     const batchId = await insertImportBatch(trx, { projectId, createdBy: user.id, fileName, format, rowCount: drafts.length });
-    const ids = await insertSamples(trx, projectId, batchId, unique.map(toInsert));
-    const duplicates = drafts.length - ids.length;
-    await updateImportBatchCounts(trx, batchId, ids.length, duplicates);
-    return { batchId, rows: drafts.length, imported: ids.length, duplicates };
+    const inserted = await insertSampleRows(trx, projectId, batchId, unique.map(toInsert));
+    const duplicates = drafts.length - inserted.length;
+    await updateImportBatchCounts(trx, batchId, inserted.length, duplicates);
+    const labeled = await annotateImported(trx, { projectId, user, access, labels, unique, inserted });
+    return { batchId, rows: drafts.length, imported: inserted.length, duplicates, labeled };
   });
   await deps.bus
     .publish({ projectId, type: 'import.completed', data: { ...result, userId: user.id } })
     .catch((error: unknown) => console.error('[import] broadcast failed:', error instanceof Error ? error.message : error));
+  deps.projectStats.changed(projectId);
   if (result.imported > 0) await scheduleEmbedding(deps, projectId);
+  if (result.labeled > 0) await scheduleTraining(deps, access.project);
   return result;
 }
 
-function parseUpload(access: ProjectAccess, input: { files: UploadedFile[]; textField?: string }, limits: ImportLimits) {
+/**
+ * Labels from the file's label column become the importing user's annotations on the samples
+ * this import inserted (rows skipped as duplicates keep what they had), and resolve them.
+ */
+async function annotateImported(
+  trx: AppDeps['db'],
+  input: { projectId: number; user: User; access: ProjectAccess; labels: Label[]; unique: SampleDraft[]; inserted: { id: number; contentHash: string }[] },
+): Promise<number> {
+  const labelIdOf = new Map(input.labels.map((l) => [l.name, l.id]));
+  const labelOf = new Map(input.unique.flatMap((d) => (d.label === undefined ? [] : [[d.contentHash, labelIdOf.get(d.label)!] as const])));
+  const entries = input.inserted.flatMap((s) => {
+    const labelId = labelOf.get(s.contentHash);
+    return labelId === undefined ? [] : [{ sampleId: s.id, labelId }];
+  });
+  if (entries.length === 0) return 0;
+  const { overlap } = readProjectSettings(input.access.project.settings);
+  await insertImportedAnnotations(trx, { projectId: input.projectId, userId: input.user.id, method: overlap > 1 ? 'review' : 'single', entries });
+  return entries.length;
+}
+
+/** Files and the columns to read; `labelField` names a column of label names (text imports). */
+export interface ImportFilesInput {
+  files: UploadedFile[];
+  textField?: string;
+  labelField?: string;
+}
+
+function parseUpload(access: ProjectAccess, input: ImportFilesInput, limits: ImportLimits, labels: Label[]) {
   if (access.project.dataType === 'image') {
     return { drafts: parseImageFiles(input.files, limits), format: 'images' };
   }
   if (input.files.length !== 1) throw new AppError('INVALID', 'import one CSV or JSONL file at a time');
   const file = input.files[0]!;
-  const parsed = parseTextFile({ fileName: file.name, data: file.data, textField: input.textField, limits });
+  const parsed = parseTextFile({ fileName: file.name, data: file.data, textField: input.textField, labelField: input.labelField, labelNames: labels.map((l) => l.name), limits });
   return { drafts: parsed.samples, format: parsed.format };
 }
 

@@ -9,6 +9,7 @@ import {
   type TextPreview,
 } from './import.schema.ts';
 import { readCsvTable, readJsonTable, type TextRecord, type TextTable } from './text-records.ts';
+import { chooseLabelField, isExportLayout, readLabel, readMetadata, unguardRecord, type LabelOptions } from './labeled-rows.ts';
 
 const previewRowCount = 5;
 const defaultTextField = 'text';
@@ -29,14 +30,16 @@ export function detectTextFormat(fileName: string, data: Buffer): TextFormat {
  * Parses a whole text file into SampleDrafts, or throws one AppError naming the first bad
  * row (INVALID) or the exceeded limit (TOO_LARGE); it never returns part of a file.
  * Duplicate texts are kept: the import service dedupes by contentHash.
- * `textField` defaults to the column (CSV) or key (JSON) named `text`.
+ * `textField` defaults to the column (CSV) or key (JSON) named `text`. Labels: see labeled-rows.ts.
  */
-export function parseTextFile(input: {
-  fileName: string;
-  data: Buffer;
-  textField?: string;
-  limits?: ImportLimits;
-}): ParsedText {
+export function parseTextFile(
+  input: {
+    fileName: string;
+    data: Buffer;
+    textField?: string;
+    limits?: ImportLimits;
+  } & LabelOptions,
+): ParsedText {
   const limits = input.limits ?? defaultImportLimits;
   const { format, table } = readTable(input.fileName, input.data, limits, limits.maxRows);
   if (table.truncated) {
@@ -45,7 +48,12 @@ export function parseTextFile(input: {
   if (table.records.length === 0) throw new AppError('INVALID', 'file has no data rows');
   const noun = format === 'csv' ? 'column' : 'field';
   const textField = chooseTextField(table.columns, input.textField, noun);
-  const samples = table.records.map((record) => toTextDraft(record, textField, noun, limits));
+  const labelField = chooseLabelField(table.columns, input.labelField, noun);
+  const exportLayout = isExportLayout(table.columns);
+  const columns = { text: textField, label: labelField, exportLayout, labelNames: input.labelNames };
+  // A Sift CSV export guards formula-like cells with a leading quote; take it off again.
+  const records = exportLayout && format === 'csv' ? table.records.map(unguardRecord) : table.records;
+  const samples = records.map((record) => toTextDraft(record, columns, noun, limits));
   return { format, columns: table.columns, samples };
 }
 
@@ -117,8 +125,16 @@ function chooseTextField(columns: string[], requested: string | undefined, noun:
   throw new AppError('INVALID', `no ${noun} named "${defaultTextField}"; choose the text ${noun} from: ${listed}`);
 }
 
-function toTextDraft(record: TextRecord, textField: string, noun: string, limits: ImportLimits): SampleDraft {
+interface DraftColumns {
+  text: string;
+  label: string | undefined;
+  exportLayout: boolean;
+  labelNames: string[] | undefined;
+}
+
+function toTextDraft(record: TextRecord, columns: DraftColumns, noun: string, limits: ImportLimits): SampleDraft {
   const { where, fields } = record;
+  const textField = columns.text;
   const text = fields[textField];
   if (text === undefined) throw new AppError('INVALID', `${where}: ${noun} "${textField}" is missing`);
   if (typeof text !== 'string') {
@@ -130,12 +146,13 @@ function toTextDraft(record: TextRecord, textField: string, noun: string, limits
   if (chars > limits.maxTextChars) {
     throw new AppError('INVALID', `${where}: ${noun} "${textField}" has ${chars} characters, over the ${limits.maxTextChars} limit`);
   }
-  const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (key !== textField) metadata[key] = value;
+  const skip = new Set(columns.label === undefined ? [textField] : [textField, columns.label]);
+  const metadata = readMetadata(record, skip, columns.exportLayout);
   // JSON escapes can smuggle in what the byte checks cannot see; Postgres rejects both in text and jsonb.
-  const problem = findUnstorableString(fields);
+  const problem = findUnstorableString(fields) ?? findUnstorableString(metadata);
   if (problem) throw new AppError('INVALID', `${where}: ${problem}`);
-  return { row: record.row, text, metadata, contentHash: hashText(text) };
+  const label = columns.label === undefined ? undefined : readLabel(record, columns.label, noun, columns.labelNames);
+  return { row: record.row, text, metadata, contentHash: hashText(text), ...(label === undefined ? {} : { label }) };
 }
 
 /** Counts code points, as Postgres counts characters; skips the walk when UTF-16 length already fits. */

@@ -4,6 +4,7 @@ import { findSample, type Sample } from '#db/samples.ts';
 import { leaseNextSample, releaseAssignment } from '#db/assignments.ts';
 import { findQueueEntry } from '#db/queue.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
+import { checkReviewQueue } from '#trainer/jobs/webhook-dispatch.ts';
 import type { User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
@@ -113,6 +114,7 @@ export async function annotate(
   if (action !== 'duplicate') {
     await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
     await scheduleTraining(deps, access.project);
+    await checkReviewQueue(deps, projectId);
   }
   return { action, stats: await deps.projectStats.fresh(projectId) };
 }
@@ -135,6 +137,7 @@ export async function annotateMany(deps: AppDeps, user: User, access: ProjectAcc
   });
   for (const [i, sampleId] of ids.entries()) await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: label.id, action: actions[i] });
   await scheduleTraining(deps, access.project);
+  await checkReviewQueue(deps, projectId);
   return { labeled: ids.length, stats: await deps.projectStats.fresh(projectId) };
 }
 
@@ -147,6 +150,7 @@ export async function undoLast(deps: AppDeps, user: User, access: ProjectAccess)
   await publishChange(deps, projectId, { sampleId, userId: user.id, labelId: null, action: 'delete' });
   deps.projectStats.changed(projectId);
   await scheduleTraining(deps, access.project);
+  await checkReviewQueue(deps, projectId);
   const sample = await findSample(deps.db, projectId, sampleId);
   return sample ? toView(deps, access, sample, null) : null;
 }

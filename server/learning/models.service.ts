@@ -4,6 +4,7 @@ import { updateProjectSettings } from '#db/projects.ts';
 import type { User } from '#db/users.ts';
 import { ProjectSettings, readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { requestScoring } from '#trainer/jobs/triggers.ts';
+import { dispatchWebhookEvent } from '#trainer/jobs/webhook-dispatch.ts';
 import { PROMOTION_RULE } from '#trainer/ml/train-version.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { IMAGE_ENCODER_NAME, describeImageModel } from '#trainer/ml/encoders/image-encoder.ts';
@@ -73,6 +74,8 @@ export async function promoteVersion(deps: AppDeps, user: User, access: ProjectA
     activateModelVersion(trx, { projectId: access.project.id, versionId, now: deps.now(), promotion: { automatic: false, by: user.id, reason: `set live by ${user.name}` } }),
   );
   await deps.bus.publish({ projectId: access.project.id, type: 'model.version', data: { versionId, version: version.version, promoted: true, manual: true } });
+  const promoted = { versionId, version: version.version, automatic: false, reason: `set live by ${user.name}`, labelCount: version.labelCount };
+  await dispatchWebhookEvent(deps, access.project.id, 'model.promoted', promoted);
   await requestScoring(deps.jobs, access.project.id).catch((error: Error) => console.error('[models] could not re-rank:', error.message));
   return summarise({ ...version, status: 'active' });
 }

@@ -7,6 +7,9 @@ import { authenticateApiKey } from '../api-keys/api-keys.service.ts';
 import { PredictParams, PredictQuery, predictBody, type PredictInput } from './predict.schema.ts';
 import { predict } from './predict.service.ts';
 import { predictOpenApi } from './openapi.ts';
+import { withDataExport } from '../export/export.openapi.ts';
+import { withModelTransfer } from '../model-transfer/model-transfer.openapi.ts';
+import { withImport } from '../import/import.openapi.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 /**
@@ -44,7 +47,7 @@ export function predictRoutes(deps: AppDeps): Router {
     })().catch((error: unknown) => sendError(res, error));
   });
   // Public, like any API reference (it holds no data), and readable by API tools on other origins.
-  const openApi = predictOpenApi(deps.env);
+  const openApi = withModelTransfer(withImport(withDataExport(predictOpenApi(deps.env))));
   routes.get('/openapi.json', (_req, res) => res.set('Access-Control-Allow-Origin', '*').json(openApi));
   return routes;
 }

@@ -6,6 +6,7 @@ import { findSampleCards } from '#db/explore.ts';
 import { countOpenSuspects, countSuspectDecisions, findOpenSuspect, insertSuspectDecision, listOpenSuspects } from '#db/suspects.ts';
 import type { User } from '#db/users.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
+import { checkReviewQueue } from '#trainer/jobs/webhook-dispatch.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
@@ -87,6 +88,7 @@ async function announceResolution(deps: AppDeps, access: ProjectAccess, change: 
   });
   deps.projectStats.changed(access.project.id);
   await scheduleTraining(deps, access.project);
+  await checkReviewQueue(deps, access.project.id);
 }
 
 async function publishQuietly(deps: AppDeps, event: { projectId: number; type: string; data: Record<string, unknown> }): Promise<void> {
@@ -132,6 +134,9 @@ export async function decideSuspect(deps: AppDeps, user: User, access: ProjectAc
     await insertSuspectDecision(trx, { projectId, suspect, decision: input.decision === 'accept' ? 'accepted' : 'dismissed', finalLabelId, decidedBy: user.id });
   });
   if (input.decision === 'accept') await announceResolution(deps, access, { sampleId: input.sampleId, labelId: finalLabelId, by: user });
-  else await publishQuietly(deps, { projectId, type: 'suspect.dismissed', data: { sampleId: input.sampleId, labelId: suspect.labelId, by: { id: user.id, name: user.name } } });
+  else {
+    await publishQuietly(deps, { projectId, type: 'suspect.dismissed', data: { sampleId: input.sampleId, labelId: suspect.labelId, by: { id: user.id, name: user.name } } });
+    await checkReviewQueue(deps, projectId);
+  }
   return { sampleId: input.sampleId, decision: input.decision, labelId: finalLabelId };
 }

@@ -59,7 +59,8 @@ const KEYS: [string, number, string, Send][] = [
   ["predict with this project's key on a project that does not exist", 403, 'FORBIDDEN', (w) => predictAs(w, 2_147_483_647, bearer(w.keys.live))],
   // Past the key check: this project simply has no live model yet.
   ["predict with this project's key", 409, 'CONFLICT', (w) => predictAs(w, w.text, bearer(w.keys.live))],
-  ['a key on the import route', 401, 'UNAUTHORIZED', (w) => fetch(`${w.clients.owner.baseUrl}/api/v1/projects/${w.text}/import`, { method: 'POST', headers: bearer(w.keys.live), body: 'text\nx' })],
+  // Import takes keys with the import scope (see cli-transfer.test.ts); a predict key is not one.
+  ['a predict key on the import route', 403, 'FORBIDDEN', (w) => fetch(`${w.clients.owner.baseUrl}/api/v1/projects/${w.text}/import`, { method: 'POST', headers: bearer(w.keys.live), body: 'text\nx' })],
   ['a key on the image route', 401, 'UNAUTHORIZED', (w) => fetch(`${w.clients.owner.baseUrl}/api/v1/projects/${w.images}/samples/${w.imageSampleId}/image`, { headers: bearer(w.keys.live) })],
   ['a key on tRPC', 401, 'UNAUTHORIZED', (w) => fetch(`${w.clients.owner.baseUrl}${trpcGet('projects.get', { projectId: w.text })}`, { headers: bearer(w.keys.live) })],
 ];

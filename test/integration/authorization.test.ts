@@ -17,7 +17,7 @@ interface World {
   sampleId: number;
   labelId: number;
   /** Ids that belong to another project (owned by the stranger). */
-  foreign: { projectId: number; sampleId: number; labelId: number; keyId: number };
+  foreign: { projectId: number; sampleId: number; labelId: number; keyId: number; webhookId: number };
 }
 
 /** Each procedure, the lowest role that may call it, and a call with valid-looking input. */
@@ -50,6 +50,12 @@ const PROCEDURES: [string, Role, (c: Caller, w: World) => Promise<unknown>][] = 
   ['apiKeys.revoke', 'lead', (c, w) => c.apiKeys.revoke({ projectId: w.projectId, keyId: 999_999 })],
   ['monitoring.overview', 'annotator', (c, w) => c.monitoring.overview({ projectId: w.projectId })],
   ['monitoring.checkDrift', 'annotator', (c, w) => c.monitoring.checkDrift({ projectId: w.projectId })],
+  ['webhooks.list', 'lead', (c, w) => c.webhooks.list({ projectId: w.projectId })],
+  ['webhooks.create', 'lead', (c, w) => c.webhooks.create({ projectId: w.projectId, url: 'https://hooks.example.test/sift', events: ['drift.alert'] })],
+  ['webhooks.update', 'lead', (c, w) => c.webhooks.update({ projectId: w.projectId, webhookId: 999_999, enabled: false })],
+  ['webhooks.remove', 'lead', (c, w) => c.webhooks.remove({ projectId: w.projectId, webhookId: 999_999 })],
+  ['webhooks.test', 'lead', (c, w) => c.webhooks.test({ projectId: w.projectId, webhookId: 999_999 })],
+  ['webhooks.deliveries', 'lead', (c, w) => c.webhooks.deliveries({ projectId: w.projectId })],
 ];
 
 /** Another project's ids passed with one's own project id: never found, never changed. */
@@ -62,6 +68,10 @@ const CROSS_PROJECT: [string, (c: Caller, w: World) => Promise<unknown>][] = [
   ['review.resolve', (c, w) => c.review.resolve({ projectId: w.projectId, sampleId: w.foreign.sampleId, labelId: w.labelId })],
   ['review.decideSuspect', (c, w) => c.review.decideSuspect({ projectId: w.projectId, sampleId: w.foreign.sampleId, decision: 'accept' })],
   ['apiKeys.revoke', (c, w) => c.apiKeys.revoke({ projectId: w.projectId, keyId: w.foreign.keyId })],
+  ['webhooks.update', (c, w) => c.webhooks.update({ projectId: w.projectId, webhookId: w.foreign.webhookId, enabled: false })],
+  ['webhooks.remove', (c, w) => c.webhooks.remove({ projectId: w.projectId, webhookId: w.foreign.webhookId })],
+  ['webhooks.test', (c, w) => c.webhooks.test({ projectId: w.projectId, webhookId: w.foreign.webhookId })],
+  ['webhooks.deliveries', (c, w) => c.webhooks.deliveries({ projectId: w.projectId, webhookId: w.foreign.webhookId })],
 ];
 
 describe('authorization', () => {
@@ -85,7 +95,8 @@ describe('authorization', () => {
     const mine = await seed(owner);
     const theirs = await seed(stranger);
     const { apiKey } = await stranger.caller.apiKeys.create({ projectId: theirs.projectId, name: 'theirs' });
-    world = { ...mine, foreign: { ...theirs, keyId: apiKey.id } };
+    const { webhook } = await stranger.caller.webhooks.create({ projectId: theirs.projectId, url: 'https://hooks.example.test/theirs', events: ['drift.alert'] });
+    world = { ...mine, foreign: { ...theirs, keyId: apiKey.id, webhookId: webhook.id } };
     for (const role of ['annotator', 'reviewer', 'lead'] as const) {
       const member = await signUpCaller(deps);
       const invite = await owner.caller.projects.invite({ projectId: mine.projectId, email: member.input.email, role });
@@ -118,5 +129,9 @@ describe('authorization', () => {
     expect(resolutions).toEqual([]);
     const key = await env.deps.db.selectFrom('api_key').select('revoked_at').where('id', '=', world.foreign.keyId).executeTakeFirstOrThrow();
     expect(key.revoked_at).toBeNull();
+    const hook = await env.deps.db.selectFrom('webhook').select('enabled').where('id', '=', world.foreign.webhookId).executeTakeFirstOrThrow();
+    expect(hook.enabled).toBe(true);
+    const deliveries = await env.deps.db.selectFrom('webhook_delivery').select('id').where('webhook_id', '=', world.foreign.webhookId).execute();
+    expect(deliveries).toEqual([]);
   });
 });

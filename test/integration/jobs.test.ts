@@ -52,7 +52,7 @@ describe.each(queueBackends())('BullMQ on %s', (backend) => {
     expect(job.id).toBeTruthy();
 
     const result = await waitFor(() => results[0], 20_000);
-    expect(result).toEqual({ expiredSessions: 1, expiredInvites: 0, expiredPredictions: 1 });
+    expect(result).toEqual({ expiredSessions: 1, expiredInvites: 0, expiredPredictions: 1, expiredWebhookDeliveries: 0 });
     expect((await database.db.selectFrom('prediction').select('input_hash').where('project_id', '=', project.id).execute()).map((r) => r.input_hash)).toEqual(['h1']);
     const left = await database.db.selectFrom('session').select('id').execute();
     expect(left.map((s) => s.id)).toEqual([`live-${backend}`]);

@@ -1,8 +1,13 @@
-/** The `sift` command line: `sift simulate ...` and `sift audit ...`, standalone (no server needed). */
+/**
+ * The `sift` command line: `sift simulate` and `sift audit` work on files alone; `sift import` and
+ * `sift export` talk to a running server with a project API key.
+ */
 import { runAudit } from './audit.ts';
+import { runExport } from './export.ts';
+import { runImport } from './import.ts';
 import { runSimulate } from './simulate.ts';
 
-const commands: Record<string, (argv: string[]) => Promise<void>> = { simulate: runSimulate, audit: runAudit };
+const commands: Record<string, (argv: string[]) => Promise<void>> = { simulate: runSimulate, audit: runAudit, import: runImport, export: runExport };
 
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Periodic housekeeping: removes expired sessions and invites, and predictions past retention. */
+/** Periodic housekeeping: removes expired sessions and invites, and predictions and webhook deliveries past retention. */
 export const CLEANUP_QUEUE = 'cleanup';
 export const CleanupPayload = z.object({ reason: z.enum(['schedule', 'manual']) });
 export type CleanupPayload = z.infer<typeof CleanupPayload>;
@@ -8,4 +8,5 @@ export interface CleanupResult {
   expiredSessions: number;
   expiredInvites: number;
   expiredPredictions: number;
+  expiredWebhookDeliveries: number;
 }

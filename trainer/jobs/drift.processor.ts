@@ -6,6 +6,8 @@ import type { EventBus } from './events.ts';
 import type { EncoderPool } from '../encoder-pool.ts';
 import { DriftPayload, type DriftResult } from './drift.job.ts';
 import { DRIFT_ALPHA, testDrift } from '../ml/drift.ts';
+import type { JobSystem } from './queue.ts';
+import { dispatchWebhookEvent } from './webhook-dispatch.ts';
 
 /** Production inputs of the last week, newest first, compared against labeled samples. */
 const WINDOW_MS = 7 * 86_400_000;
@@ -13,7 +15,7 @@ const SAMPLE = 300;
 /** Fewer production inputs than this and a test would mostly measure noise. */
 export const MIN_PRODUCTION = 30;
 
-export function createDriftProcessor(deps: { db: Db; bus: EventBus; encoders: EncoderPool; now?: () => Date }) {
+export function createDriftProcessor(deps: { db: Db; bus: EventBus; jobs: JobSystem; encoders: EncoderPool; now?: () => Date }) {
   return async (job: Job): Promise<DriftResult> => {
     const parsed = DriftPayload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad drift payload: ${parsed.error.message}`);
@@ -45,6 +47,10 @@ export function createDriftProcessor(deps: { db: Db; bus: EventBus; encoders: En
       windowStart,
     });
     await deps.bus.publish({ projectId, type: 'drift.updated', data: { drifted: test.drifted, pValue: test.pValue, mmd2: test.mmd2 } });
+    if (test.drifted) {
+      const data = { statistic: 'mmd2-rbf', mmd2: test.mmd2, pValue: test.pValue, alpha: DRIFT_ALPHA, productionCount: production.length, trainingCount: training.length, windowStart: windowStart.toISOString() };
+      await dispatchWebhookEvent(deps, projectId, 'drift.alert', data);
+    }
     return { checked: true, drifted: test.drifted, pValue: test.pValue };
   };
 }

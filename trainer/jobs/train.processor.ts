@@ -12,6 +12,7 @@ import { requestTraining } from './triggers.ts';
 import { canTrain, decidePromotion, trainVersion, type WarmState } from '../ml/train-version.ts';
 import { packModel } from '../ml/model-blob.ts';
 import { writeSuspects } from './review-data.ts';
+import { checkReviewQueue, dispatchWebhookEvent } from './webhook-dispatch.ts';
 
 export interface TrainDeps {
   db: Db;
@@ -123,9 +124,13 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
     return created;
   });
   await publish('model.version', { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason });
+  if (decision.promote) {
+    await dispatchWebhookEvent(deps, projectId, 'model.promoted', { versionId: version.id, version: version.version, automatic: true, reason: decision.reason, labelCount: version.labelCount });
+  }
   // After the version is live, so label-to-live does not wait for it.
   const suspects = await writeSuspects(deps.db, snapshot, version.id, trained);
   await publish('suspects.updated', { versionId: version.id, flagged: suspects });
+  await checkReviewQueue(deps, projectId);
   if (decision.promote) {
     await scoreProject(deps, { ...snapshot, active: { version, head: trained.head, labelIds } });
   }

@@ -3,6 +3,7 @@ import { EMBED_QUEUE, embedJobId, type EmbedPayload } from './embed.job.ts';
 import { SCORE_QUEUE, scoreDedupId, type ScorePayload } from './score.job.ts';
 import { TRAIN_QUEUE, trainDedupId, type TrainPayload } from './train.job.ts';
 import { DRIFT_QUEUE, driftDedupId, type DriftPayload } from './drift.job.ts';
+import { WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_TYPE, WEBHOOK_QUEUE, type WebhookPayload } from './webhook.job.ts';
 
 const keep = { removeOnComplete: 200, removeOnFail: 500 };
 
@@ -62,4 +63,15 @@ export async function requestTraining(jobs: JobSystem, projectId: number, input:
 /** Asks for a drift check of the project's recent production inputs (one pending per project). */
 export async function requestDriftCheck(jobs: JobSystem, projectId: number): Promise<void> {
   await withDeadline(jobs, () => jobs.queue<DriftPayload>(DRIFT_QUEUE).add('drift', { projectId }, { ...keep, deduplication: { id: driftDedupId(projectId) }, attempts: 2 }));
+}
+
+/** Queues one webhook delivery (job id = delivery id), retried with the webhook worker's backoff. */
+export async function requestWebhookDelivery(jobs: JobSystem, deliveryId: string): Promise<void> {
+  await withDeadline(jobs, () => jobs.queue<WebhookPayload>(WEBHOOK_QUEUE).add('deliver', { deliveryId }, {
+    removeOnComplete: 1000,
+    removeOnFail: 1000,
+    jobId: deliveryId,
+    attempts: WEBHOOK_ATTEMPTS,
+    backoff: { type: WEBHOOK_BACKOFF_TYPE },
+  }));
 }

@@ -9,6 +9,9 @@ import { createRandom } from './head-fit.ts';
 import { FittedHead } from './head-model.ts';
 import { fitLexical } from './lexical.ts';
 
+// The split rule lives in its own TF.js-free module so the server can report it too.
+export { isHeldOut } from './split.ts';
+
 /**
  * Folds that start from a model that has seen their held-out rows stop on a tighter tolerance than
  * other fits: traces of those rows fade only as the fold converges. On banking77 (5,000 labels)
@@ -16,20 +19,6 @@ import { fitLexical } from './lexical.ts';
  * 0.2–0.4, for ~15 instead of ~12 iterations per fold.
  */
 const LEAKY_START_LOSS_TOLERANCE = 5e-4;
-
-/**
- * Whether the sample with this key (e.g. its content hash) belongs to the fixed held-out split.
- * A pure function of the key, so a sample never moves between splits as labels accumulate.
- */
-export function isHeldOut(key: string, fraction = 0.2): boolean {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  // FNV-1a's low bits mix poorly for short keys; a murmur3 finaliser spreads them over all 32 bits.
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 4294967296 < fraction;
-}
 
 /**
  * Which fold each labelled sample is in, by sample key. Plans carry over between versions: a

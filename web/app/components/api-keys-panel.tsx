@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { KEY_VARIABLE } from '../utils/api-snippets.ts';
-import { maskedKey, type ApiKeyResult, type ApiKeyView } from '../utils/api-keys.ts';
+import { API_KEY_SCOPE_CHOICES, maskedKey, type ApiKeyResult, type ApiKeyView } from '../utils/api-keys.ts';
 import { CodeBlock } from './code-block.tsx';
 import { FormError, FormField } from './form-field.tsx';
 import { RelativeTime } from './relative-time.tsx';
@@ -21,15 +21,23 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyView[] }) {
   return (
     <section className="panel" aria-labelledby="keys-heading">
       <h2 id="keys-heading">API keys</h2>
-      <p className="muted">A key lets an app call this project's prediction API. Create one per app, so you can revoke one without breaking the others.</p>
+      <p className="muted">A key lets an app call this project's prediction API, or download exports with the export scope. Create one per app, so you can revoke one without breaking the others.</p>
       <fetcher.Form method="post" ref={formRef} noValidate className="api-keys__form">
         <input type="hidden" name="intent" value="create" />
         <FormField label="Key name" name="name" placeholder="e.g. support-inbox app" autoComplete="off" maxLength={100} errors={result?.ok === false ? result.fieldErrors.name : undefined} />
+        <fieldset className="api-keys__scopes">
+          <legend>Allowed to</legend>
+          {API_KEY_SCOPE_CHOICES.map((choice) => (
+            <label key={choice.scope} className="api-keys__scope" title={choice.hint}>
+              <input type="checkbox" name="scope" value={choice.scope} defaultChecked={choice.scope === 'predict'} /> {choice.label}
+            </label>
+          ))}
+        </fieldset>
         <button type="submit" className="button button--primary" disabled={fetcher.state !== 'idle'}>
           {fetcher.state !== 'idle' ? 'Creating…' : 'Create key'}
         </button>
       </fetcher.Form>
-      <FormError message={result?.ok === false ? result.formError : null} />
+      <FormError message={result?.ok === false ? (result.formError ?? result.fieldErrors.scopes?.[0] ?? null) : null} />
 
       {created && dismissed !== created.key ? (
         <div className="callout callout--warning api-keys__new" role="status" data-testid="new-key">
@@ -58,6 +66,7 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyView[] }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Key</th>
+                <th scope="col">Scopes</th>
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
@@ -89,6 +98,9 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyView }) {
       <td className="api-keys__name">{apiKey.name}</td>
       <td>
         <code data-testid="key-prefix">{maskedKey(apiKey.prefix)}</code>
+      </td>
+      <td className="small" data-testid="key-scopes">
+        {apiKey.scopes.join(', ')}
       </td>
       <td className="nowrap">
         <RelativeTime date={apiKey.createdAt} />

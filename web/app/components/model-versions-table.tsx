@@ -1,4 +1,4 @@
-import { Link, useFetcher, useNavigate, type FetcherWithComponents } from '@remix-run/react';
+import { Link, useFetcher, useNavigate, useParams, type FetcherWithComponents } from '@remix-run/react';
 import type { MouseEvent } from 'react';
 import { formatCount, formatDuration, formatPercent } from '../utils/format.ts';
 import { describePromotion, findLiveVersion, type ModelVersionSummary } from '../utils/models.ts';
@@ -11,7 +11,7 @@ export type PromoteResult = { ok: true } | { ok: false; formError: string | null
 interface Props {
   versions: ModelVersionSummary[];
   selectedId: number | null;
-  /** Leads and owners may put any version live. */
+  /** Leads and owners may put any version live, and download any version. */
   canPromote: boolean;
 }
 
@@ -27,6 +27,7 @@ export function ModelVersionsTable({ versions, selectedId, canPromote }: Props) 
   const fetcher = useFetcher<PromoteResult>({ key: 'promote-version' });
   const navigate = useNavigate();
   const live = findLiveVersion(versions);
+  const { projectId } = useParams();
 
   // The whole row selects the version; the version link is the keyboard and screen-reader path.
   function selectRow(event: MouseEvent<HTMLTableRowElement>, version: number) {
@@ -95,7 +96,20 @@ export function ModelVersionsTable({ versions, selectedId, canPromote }: Props) 
                 </td>
                 <td className="table__reason">{describePromotion(v) || '—'}</td>
                 {canPromote ? (
-                  <td className="nowrap">{v.status === 'active' ? null : <PromoteButton fetcher={fetcher} version={v} liveVersion={live?.version} />}</td>
+                  <td className="nowrap">
+                    <div className="table__actions">
+                      {v.status === 'active' ? null : <PromoteButton fetcher={fetcher} version={v} liveVersion={live?.version} />}
+                      <a
+                        className="button button--small button--quiet"
+                        href={`/api/v1/projects/${projectId}/models/${v.version}/export`}
+                        download
+                        data-testid={`model-download-${v.version}`}
+                        title="The model as TensorFlow.js files with a README on running it without Sift"
+                      >
+                        Download
+                      </a>
+                    </div>
+                  </td>
                 ) : null}
               </tr>
             ))}

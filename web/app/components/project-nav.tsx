@@ -21,6 +21,8 @@ export function ProjectNav({ projectId, canManage, canReview }: Props) {
     { to: `${base}/monitoring`, label: 'Monitoring', end: false },
     { to: `${base}/api`, label: 'API', end: false },
     ...(canManage ? [{ to: `${base}/import`, label: 'Import', end: false }] : []),
+    ...(canManage ? [{ to: `${base}/export`, label: 'Export', end: false }] : []),
+    ...(canManage ? [{ to: `${base}/webhooks`, label: 'Webhooks', end: false }] : []),
     { to: `${base}/members`, label: 'Members', end: false },
     ...(canManage ? [{ to: `${base}/settings`, label: 'Settings', end: false }] : []),
   ];

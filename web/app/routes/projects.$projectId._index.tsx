@@ -72,6 +72,11 @@ export default function ProjectOverviewPage() {
               Import
             </Link>
           ) : null}
+          {canImport ? (
+            <Link to={`${base}/export`} className="button">
+              Export
+            </Link>
+          ) : null}
           <Link to={`${base}/members`} className="button">
             Members
           </Link>

@@ -3,7 +3,7 @@ import { useLoaderData } from '@remix-run/react';
 import { ApiKeysPanel } from '../components/api-keys-panel.tsx';
 import { ApiSnippets } from '../components/api-snippets.tsx';
 import { RouteError } from '../components/route-error.tsx';
-import type { ApiKeyResult } from '../utils/api-keys.ts';
+import type { ApiKeyResult, ApiKeyScope } from '../utils/api-keys.ts';
 import { formErrorsOf, loadOrThrow } from '../utils/errors.server.ts';
 import { readText } from '../utils/form.ts';
 import { findLiveVersion } from '../utils/models.ts';
@@ -41,7 +41,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const { revoked } = await context.caller.apiKeys.revoke({ projectId, keyId: Number(readText(form, 'keyId')) });
       return data<ApiKeyResult>({ ok: true, intent, keyId: revoked });
     }
-    const { key, apiKey } = await context.caller.apiKeys.create({ projectId, name: readText(form, 'name') });
+    // Unchecked boxes are absent; none checked is the server's to refuse (a key needs a scope).
+    const scopes = form.getAll('scope').filter((v): v is string => typeof v === 'string') as ApiKeyScope[];
+    const { key, apiKey } = await context.caller.apiKeys.create({ projectId, name: readText(form, 'name'), scopes });
     return data<ApiKeyResult>({ ok: true, intent, key, apiKey });
   } catch (error) {
     return data<ApiKeyResult>({ ok: false, intent, ...formErrorsOf(error) }, { status: 400 });

@@ -3,6 +3,7 @@ export interface ApiKeyView {
   id: number;
   name: string;
   prefix: string;
+  scopes: string[];
   createdAt: Date | string;
   lastUsedAt: Date | string | null;
   revokedAt: Date | string | null;
@@ -18,3 +19,12 @@ export type ApiKeyResult =
 export function maskedKey(prefix: string): string {
   return `sift_${prefix}_…`;
 }
+
+export type ApiKeyScope = 'predict' | 'export' | 'import';
+
+/** The scopes a new key may get, as the key form offers them (predict checked by default). */
+export const API_KEY_SCOPE_CHOICES: { scope: ApiKeyScope; label: string; hint: string }[] = [
+  { scope: 'predict', label: 'Predict', hint: 'call the prediction API' },
+  { scope: 'export', label: 'Export', hint: "download the project's data, annotators' names and emails included" },
+  { scope: 'import', label: 'Import', hint: 'upload samples (scripted imports)' },
+];

@@ -1,0 +1,91 @@
+import type { OpenApiDocument, OperationObject, ResponseObject, SchemaObject } from '../predict/openapi.ts';
+
+const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+
+/** Every error the export route answers with (before streaming starts), and an example message. */
+export const EXPORT_ERRORS: { status: number; code: string; when: string; message: string }[] = [
+  { status: 400, code: 'INVALID', when: 'A query parameter is malformed or unknown, or the label is not in the project.', message: 'format must be csv or jsonl' },
+  { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
+  { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the export scope, or the signed-in member is below lead.", message: 'this API key may not export' },
+  { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
+  { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
+];
+
+function errorResponses(): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    EXPORT_ERRORS.map((e) => [
+      String(e.status),
+      { description: e.when, content: { 'application/json': { schema: ref('Error'), examples: { [e.code]: { summary: e.when, value: { error: { code: e.code, message: e.message } } } } } } },
+    ]),
+  );
+}
+
+const operation: OperationObject = {
+  operationId: 'exportProjectData',
+  summary: "Export a project's data",
+  description:
+    "Every sample (id order) with its final label and how it was resolved, its split (the trainer's fixed held-out 20%, decided by content hash), every annotation (annotator, email, time, durationMs) and the live model version's prediction where the trainer scored the sample (unlabeled samples). Streamed: any size in constant server memory. Needs an API key with the export scope, or a signed-in lead or owner (session cookie). CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading ' — the import removes it again. A text project's export imports back into a project with the same labels.",
+  tags: ['Exports'],
+  security: [{ apiKey: [] }],
+  parameters: [
+    { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 },
+    { name: 'format', in: 'query', required: false, description: 'csv (default; metadata and annotations as JSON cells) or jsonl (one JSON object per line).', schema: { type: 'string', enum: ['csv', 'jsonl'] }, example: 'jsonl' },
+    { name: 'resolved', in: 'query', required: false, description: 'true: only samples with a final label.', schema: { type: 'string', enum: ['true', 'false'] }, example: 'true' },
+    { name: 'split', in: 'query', required: false, description: 'Only the training or the held-out split.', schema: { type: 'string', enum: ['train', 'held-out'] }, example: 'held-out' },
+    { name: 'label', in: 'query', required: false, description: 'Only samples resolved to this label (by name).', schema: { type: 'string', minLength: 1, maxLength: 200 }, example: 'card_arrival' },
+  ],
+  responses: {
+    '200': {
+      description: 'The file, as an attachment (Content-Disposition names it). A failure after the first byte cuts the connection rather than ending the file early.',
+      headers: { 'Content-Disposition': { description: 'attachment; filename="sift-<project>-<id>-<date>.<format>"', schema: { type: 'string' } } },
+      content: {
+        'text/csv': { schema: { type: 'string', description: 'Header: id,text (image in image projects),metadata,label,resolution,split,annotations,prediction,confidence.' } },
+        'application/x-ndjson': { schema: ref('ExportRecord') },
+      },
+    },
+    ...errorResponses(),
+  },
+};
+
+const schemas: Record<string, SchemaObject> = {
+  ExportRecord: {
+    type: 'object',
+    description: 'One line of a JSONL export (a CSV row has the same columns).',
+    required: ['id', 'metadata', 'label', 'resolution', 'split', 'annotations', 'prediction', 'confidence'],
+    properties: {
+      id: { type: 'integer', description: "The sample's id in this project." },
+      text: { type: 'string', description: 'Text projects: the sample.' },
+      image: { type: 'string', description: "Image projects: the image's file name (bytes are not exported)." },
+      metadata: { type: 'object', description: 'The columns imported with the sample.' },
+      label: { type: ['string', 'null'], description: 'The final label; null while unresolved.' },
+      resolution: { type: ['string', 'null'], description: 'How the final label was reached: single, agreement or review; null while unresolved.' },
+      split: { type: 'string', enum: ['train', 'held-out'], description: 'Fixed by content hash, as the trainer splits.' },
+      annotations: { type: 'array', items: ref('ExportAnnotation'), description: 'Oldest first.' },
+      prediction: { type: ['string', 'null'], description: "The live version's predicted label, where the trainer scored this sample (the unlabeled pool)." },
+      // No `type`: a number, or null with no prediction (the document's schema type has no number-or-null).
+      confidence: { minimum: 0, maximum: 1, description: 'Its probability (a number), or null with no prediction.' },
+    },
+  },
+  ExportAnnotation: {
+    type: 'object',
+    required: ['label', 'annotator', 'email', 'createdAt', 'updatedAt', 'durationMs'],
+    properties: {
+      label: { type: 'string' },
+      annotator: { type: 'string', description: "The annotator's name." },
+      email: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time', description: 'Later than createdAt when the annotator changed the label.' },
+      durationMs: { type: 'integer', minimum: 0, description: 'Time spent on the sample; 0 for imported labels.' },
+    },
+  },
+};
+
+/** The document with the data export route added (served at /api/v1/openapi.json with the prediction API). */
+export function withDataExport(doc: OpenApiDocument): OpenApiDocument {
+  return {
+    ...doc,
+    info: { ...doc.info, description: `${doc.info.description} Also: streamed project data exports (CSV or JSONL).` },
+    paths: { ...doc.paths, '/projects/{projectId}/export': { get: operation } },
+    components: { ...doc.components, schemas: { ...doc.components.schemas, ...schemas } },
+  };
+}

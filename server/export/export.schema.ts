@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { RowIdParam } from '../http/ids.ts';
+
+export const ExportParams = z.object({ projectId: RowIdParam });
+
+const flag = z.enum(['true', 'false'], { errorMap: () => ({ message: 'use true or false' }) }).transform((v) => v === 'true');
+
+/** `GET /api/v1/projects/:projectId/export` query; unknown parameters are refused, not ignored. */
+export const ExportQuery = z
+  .object({
+    format: z.enum(['csv', 'jsonl'], { errorMap: () => ({ message: 'format must be csv or jsonl' }) }).default('csv'),
+    resolved: flag.default('false'),
+    split: z.enum(['train', 'held-out'], { errorMap: () => ({ message: 'split must be train or held-out' }) }).optional(),
+    label: z.string().trim().min(1, 'name a label').max(200).optional(),
+  })
+  .strict();
+export type ExportQuery = z.infer<typeof ExportQuery>;

@@ -1,0 +1,77 @@
+import type { OpenApiDocument, OperationObject, ResponseObject, SchemaObject } from '../predict/openapi.ts';
+
+const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+
+/** Every error the import route answers with, and an example message. */
+export const IMPORT_ERRORS: { status: number; code: string; when: string; message: string }[] = [
+  { status: 400, code: 'INVALID', when: 'The file cannot be read, a row is bad (the message names it), or a label name is not in the project. Nothing is imported.', message: 'row 12: the text column is empty' },
+  { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
+  { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the import scope, or the member (or the key's creator) is below lead.", message: 'this API key may not import' },
+  { status: 404, code: 'NOT_FOUND', when: 'No such project.', message: 'project 9 does not exist' },
+  { status: 413, code: 'TOO_LARGE', when: 'The upload is over the server limit (SIFT_MAX_UPLOAD_MB) or has too many rows.', message: 'the file is larger than 50 MB' },
+  { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
+];
+
+function errorResponses(): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    IMPORT_ERRORS.map((e) => [
+      String(e.status),
+      { description: e.when, content: { 'application/json': { schema: ref('Error'), examples: { [e.code]: { summary: e.when, value: { error: { code: e.code, message: e.message } } } } } } },
+    ]),
+  );
+}
+
+const operation: OperationObject = {
+  operationId: 'importFile',
+  summary: 'Import samples',
+  description:
+    'Upload CSV, TSV, JSONL or JSON (text projects), or images and zips of images (image projects), as multipart/form-data. One transaction: a bad row refuses the whole file, naming the row. Samples already in the project (same content) are counted as duplicates, not added. A labelField column (or a Sift export file) brings labels along, as annotations of the importer. Needs an API key with the import scope (it acts as the lead who created it) or a signed-in lead or owner.',
+  tags: ['Imports'],
+  security: [{ apiKey: [] }],
+  parameters: [{ name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 }],
+  requestBody: {
+    required: true,
+    description: 'The file(s), plus optional column names.',
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: { type: 'string', format: 'binary', description: 'The file; repeat the field for several images.' },
+            textField: { type: 'string', description: 'The column with the text, when it is not called text (or similar).' },
+            labelField: { type: 'string', description: 'A column of label names: those samples arrive labeled.' },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    '200': { description: 'What was imported.', content: { 'application/json': { schema: ref('ImportResult') } } },
+    ...errorResponses(),
+  },
+};
+
+const schemas: Record<string, SchemaObject> = {
+  ImportResult: {
+    type: 'object',
+    required: ['batchId', 'rows', 'imported', 'duplicates', 'labeled'],
+    properties: {
+      batchId: { type: 'integer', description: 'The import batch, as listed on the Import page.' },
+      rows: { type: 'integer', minimum: 0, description: 'Rows (or images) in the upload.' },
+      imported: { type: 'integer', minimum: 0, description: 'New samples.' },
+      duplicates: { type: 'integer', minimum: 0, description: 'Rows already in the project (same content), skipped.' },
+      labeled: { type: 'integer', minimum: 0, description: 'New samples that came with a label.' },
+    },
+  },
+};
+
+/** The document with the import route added. */
+export function withImport(doc: OpenApiDocument): OpenApiDocument {
+  return {
+    ...doc,
+    info: { ...doc.info, description: `${doc.info.description} Also: imports of files.` },
+    paths: { ...doc.paths, '/projects/{projectId}/import': { post: operation } },
+    components: { ...doc.components, schemas: { ...doc.components.schemas, ...schemas } },
+  };
+}

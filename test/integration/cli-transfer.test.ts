@@ -1,0 +1,106 @@
+/**
+ * `sift import` and `sift export` as a user runs them: the real CLI process against a running
+ * server, with project API keys. A labeled file goes in, the export comes out and goes into a
+ * second project with the same labels; wrong keys, missing files and an unreachable server get
+ * clear errors and a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '#test/setup/app.ts';
+import { TestClient } from '#test/setup/http.ts';
+import { freePort } from '#test/setup/free-port.ts';
+import { buildUser } from '#test/factories/users.ts';
+import { banking77Rows } from '#test/factories/banking77.ts';
+
+const CATEGORIES = ['card_arrival', 'exchange_rate'];
+
+function sift(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['trainer/cli/sift.mjs', ...args], { env: { ...process.env, SIFT_API_KEY: '', SIFT_URL: '', ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('sift import / export against a running server', () => {
+  let app: TestApp;
+  let owner: TestClient;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sift-cli-'));
+
+  beforeAll(async () => {
+    app = await startTestApp(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+    owner = new TestClient(app.baseUrl);
+    await owner.mutate('auth.signUp', buildUser());
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function projectWithKey(scopes: string[]) {
+    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Cli', dataType: 'text', labels: CATEGORIES.map((name) => ({ name })) });
+    const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId: project.id, name: 'cli', scopes });
+    return { projectId: project.id, key };
+  }
+  const finalLabels = async (projectId: number) => {
+    const rows = await app.database.db
+      .selectFrom('sample')
+      .innerJoin('resolution', 'resolution.sample_id', 'sample.id')
+      .innerJoin('label', 'label.id', 'resolution.label_id')
+      .select(['sample.text', 'label.name'])
+      .where('sample.project_id', '=', projectId)
+      .execute();
+    return new Map(rows.map((r) => [r.text, r.name]));
+  };
+
+  it('imports a labeled file and exports it again, into a second project with the same labels', async () => {
+    const source = await projectWithKey(['import', 'export']);
+    const rows = banking77Rows(CATEGORIES, 15);
+    const file = path.join(dir, 'labeled.csv');
+    writeFileSync(file, ['text,intent', ...rows.map((r) => `"${r.text.replace(/"/g, '""')}",${r.category}`)].join('\n'));
+    const imported = await sift(['import', '--project', String(source.projectId), '--file', file, '--label-field', 'intent', '--server', app.baseUrl, '--key', source.key]);
+    expect(imported.stderr).toMatch(/importing labeled\.csv .*done/);
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stdout).toMatch(/30 imported, 0 already there, 30 with labels/);
+
+    const out = path.join(dir, 'out.jsonl');
+    const exported = await sift(['export', '--project', String(source.projectId), '--format', 'jsonl', '--resolved', '--out', out], { SIFT_URL: app.baseUrl, SIFT_API_KEY: source.key });
+    expect(exported).toMatchObject({ code: 0 });
+    expect(exported.stderr).toMatch(/done: .* 30 lines/);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(30);
+
+    const target = await projectWithKey(['import']);
+    const again = await sift(['import', '--project', String(target.projectId), '--file', out, '--server', app.baseUrl, '--key', target.key]);
+    expect(again.stdout).toMatch(/30 imported, 0 already there, 30 with labels/);
+    expect(await finalLabels(target.projectId)).toEqual(await finalLabels(source.projectId));
+    expect((await finalLabels(target.projectId)).size).toBe(30);
+  }, 120_000);
+
+  it('says what is wrong: keys, scopes, files, servers', async () => {
+    const { projectId, key } = await projectWithKey(['export']);
+    const file = path.join(dir, 'plain.csv');
+    writeFileSync(file, 'text\nhello\n');
+    const base = ['--project', String(projectId), '--server', app.baseUrl];
+
+    const noScope = await sift(['import', ...base, '--file', file, '--key', key]);
+    expect(noScope.code).toBe(1);
+    expect(noScope.stderr).toMatch(/may not import; it needs a key of this project with the import scope/);
+    const wrongKey = await sift(['export', ...base, '--key', 'sift_abcdefgh_0000000000000000000000000000000000000000000']);
+    expect(wrongKey.stderr).toMatch(/refused the API key/);
+    expect((await sift(['import', ...base, '--file', path.join(dir, 'missing.csv'), '--key', key])).stderr).toMatch(/no such file/);
+    expect((await sift(['import', ...base, '--file', file])).stderr).toMatch(/API key with the import scope is needed/);
+    writeFileSync(path.join(dir, 'notes.docx'), 'x');
+    expect((await sift(['import', ...base, '--file', path.join(dir, 'notes.docx'), '--key', key])).stderr).toMatch(/Sift imports .csv/);
+    const port = await freePort();
+    const down = await sift(['export', '--project', String(projectId), '--server', `http://127.0.0.1:${port}`, '--key', key]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot reach Sift at http:\/\/127\.0\.0\.1:\d+ .*is the server running\?/);
+    expect((await sift(['export', '--server', app.baseUrl, '--key', key])).stderr).toMatch(/--project needs a project id/);
+    // Nothing was imported by any of it.
+    const count = await app.database.db.selectFrom('sample').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { defaultExportOptions, exportCurl, exportUrl } from './export.ts';
+
+describe('exportUrl', () => {
+  it('sends only the filters that are set', () => {
+    expect(exportUrl(3, defaultExportOptions)).toBe('/api/v1/projects/3/export?format=csv');
+    expect(exportUrl(3, { format: 'jsonl', resolvedOnly: true, split: 'held-out', label: 'card arrival & more' })).toBe(
+      '/api/v1/projects/3/export?format=jsonl&resolved=true&split=held-out&label=card+arrival+%26+more',
+    );
+  });
+
+  it('builds a curl command with the origin and the key variable', () => {
+    const curl = exportCurl(3, defaultExportOptions, 'http://localhost:3000');
+    expect(curl).toContain('Authorization: Bearer $SIFT_API_KEY');
+    expect(curl).toContain("'http://localhost:3000/api/v1/projects/3/export?format=csv'");
+  });
+});
