@@ -176,6 +176,15 @@ test('API keys: create once, call the prediction API, see it on Monitoring, chec
   await page.getByRole('link', { name: 'API reference' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sift prediction API');
   await expect(page.getByTestId('operation-predict')).toContainText('/api/v1/projects/{projectId}/predict');
-  await expect(page.getByTestId('api-errors')).toContainText('TOO_MANY');
+  await expect(page.getByTestId('operation-predict').getByTestId('api-errors')).toContainText('TOO_MANY');
+  // Exports, imports and model transfer are documented on the same page.
+  for (const [operation, path] of [
+    ['exportProjectData', '/api/v1/projects/{projectId}/export'],
+    ['importFile', '/api/v1/projects/{projectId}/import'],
+    ['exportModelVersion', '/api/v1/projects/{projectId}/models/{version}/export'],
+    ['importModelVersion', '/api/v1/projects/{projectId}/models/import'],
+  ]) {
+    await expect(page.getByTestId(`operation-${operation}`)).toContainText(path!);
+  }
   await page.screenshot({ path: 'test/e2e/screenshots/docs-api.png', fullPage: true });
 });
