@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhookSignature } from '#trainer/jobs/webhook-signature.ts';
 import type { SiftEvent } from '#trainer/jobs/events.ts';
 import { startTrainerWorkers } from '#trainer/workers.ts';
 import { createEncoderPool } from '#trainer/encoder-pool.ts';
@@ -22,6 +25,16 @@ describe('learning loop: import → embed → label through the API → one trai
   let app: TestApp;
   let client: TestClient;
   const events: SiftEvent[] = [];
+  // A webhook receiver: the automatic promotion must reach it, signed.
+  const hooks: { headers: http.IncomingHttpHeaders; raw: string }[] = [];
+  const receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      hooks.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+    });
+  });
 
   beforeAll(async () => {
     app = await startTestApp(process.env.DATABASE_URL ? 'postgres' : 'pglite');
@@ -30,8 +43,13 @@ describe('learning loop: import → embed → label through the API → one trai
     app.deps.bus.subscribe((event) => events.push(event));
     client = new TestClient(app.baseUrl);
     await client.mutate('auth.signUp', buildUser());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   }, 120_000);
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    receiver.closeAllConnections();
+    receiver.close();
+    await app?.close();
+  });
 
   it('trains exactly once for a burst of labels, promotes it, and re-ranks the pool with it', async () => {
     const rows = banking77Rows(CATEGORIES, 30);
@@ -41,6 +59,8 @@ describe('learning loop: import → embed → label through the API → one trai
       labels: CATEGORIES.map((name) => ({ name })),
     });
     await client.mutate('models.updateSettings', { projectId: project.id, settings: { trainEveryLabels: 24, trainAfterSeconds: 3600 } });
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/promoted`;
+    const { secret } = await client.mutate<{ secret: string }>('webhooks.create', { projectId: project.id, url: hookUrl, events: ['model.promoted'] });
     const upload = await client.upload(`/api/v1/projects/${project.id}/import`, [{ name: 'banking.csv', data: toCsv(rows) }]);
     expect(await upload.json()).toMatchObject({ imported: 90 });
 
@@ -59,6 +79,10 @@ describe('learning loop: import → embed → label through the API → one trai
     }
     const version = await waitForEvent(events, (e) => e.type === 'model.version' && e.projectId === project.id, 120_000);
     expect(version.data).toMatchObject({ version: 1, promoted: true });
+    // The trainer's automatic promotion went out as a signed webhook.
+    const hook = await waitFor(() => hooks.find((h) => h.headers['sift-event'] === 'model.promoted'), 30_000, 'a model.promoted webhook');
+    expect(verifyWebhookSignature({ secret, header: String(hook.headers['sift-signature']), body: hook.raw })).toBe(true);
+    expect(JSON.parse(hook.raw)).toMatchObject({ event: 'model.promoted', projectId: project.id, data: { version: 1 } });
     await waitForEvent(events, (e) => e.type === 'queue.updated' && e.projectId === project.id && e.data.modelVersionId === version.data.versionId, 30_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(events.filter((e) => e.type === 'train.started' && e.projectId === project.id)).toHaveLength(1);
