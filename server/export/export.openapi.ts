@@ -1,4 +1,5 @@
-import type { OpenApiDocument, OperationObject, ResponseObject, SchemaObject } from '../predict/openapi.ts';
+import type { OpenApiDocument, OperationObject, SchemaObject } from '../predict/openapi.ts';
+import { errorResponses } from '../predict/openapi.ts';
 
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -11,14 +12,6 @@ export const EXPORT_ERRORS: { status: number; code: string; when: string; messag
   { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
 ];
 
-function errorResponses(): Record<string, ResponseObject> {
-  return Object.fromEntries(
-    EXPORT_ERRORS.map((e) => [
-      String(e.status),
-      { description: e.when, content: { 'application/json': { schema: ref('Error'), examples: { [e.code]: { summary: e.when, value: { error: { code: e.code, message: e.message } } } } } } },
-    ]),
-  );
-}
 
 const operation: OperationObject = {
   operationId: 'exportProjectData',
@@ -43,7 +36,7 @@ const operation: OperationObject = {
         'application/x-ndjson': { schema: ref('ExportRecord') },
       },
     },
-    ...errorResponses(),
+    ...errorResponses(EXPORT_ERRORS),
   },
 };
 

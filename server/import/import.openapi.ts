@@ -1,4 +1,5 @@
-import type { OpenApiDocument, OperationObject, ResponseObject, SchemaObject } from '../predict/openapi.ts';
+import type { OpenApiDocument, OperationObject, SchemaObject } from '../predict/openapi.ts';
+import { errorResponses } from '../predict/openapi.ts';
 
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -12,14 +13,6 @@ export const IMPORT_ERRORS: { status: number; code: string; when: string; messag
   { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
 ];
 
-function errorResponses(): Record<string, ResponseObject> {
-  return Object.fromEntries(
-    IMPORT_ERRORS.map((e) => [
-      String(e.status),
-      { description: e.when, content: { 'application/json': { schema: ref('Error'), examples: { [e.code]: { summary: e.when, value: { error: { code: e.code, message: e.message } } } } } } },
-    ]),
-  );
-}
 
 const operation: OperationObject = {
   operationId: 'importFile',
@@ -48,7 +41,7 @@ const operation: OperationObject = {
   },
   responses: {
     '200': { description: 'What was imported.', content: { 'application/json': { schema: ref('ImportResult') } } },
-    ...errorResponses(),
+    ...errorResponses(IMPORT_ERRORS),
   },
 };
 

@@ -1,8 +1,8 @@
-import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject, SchemaObject } from '../predict/openapi.ts';
+import type { OpenApiDocument, OperationObject, ParameterObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
+import { errorResponses } from '../predict/openapi.ts';
 
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 
-type DocumentedError = { status: number; code: string; when: string; message: string };
 
 const authErrors = (scope: string): DocumentedError[] => [
   { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
@@ -23,14 +23,6 @@ export const MODEL_IMPORT_ERRORS: DocumentedError[] = [
   { status: 413, code: 'TOO_LARGE', when: 'The upload is over SIFT_MAX_UPLOAD_MB, or its files unzip to more than 8 times that.', message: 'model.zip: unzips to 419430400 bytes, over the 419430400-byte limit' },
 ];
 
-function errorResponses(errors: DocumentedError[]): Record<string, ResponseObject> {
-  return Object.fromEntries(
-    errors.map((e) => [
-      String(e.status),
-      { description: e.when, content: { 'application/json': { schema: ref('Error'), examples: { [e.code]: { summary: e.when, value: { error: { code: e.code, message: e.message } } } } } } },
-    ]),
-  );
-}
 
 const projectId: ParameterObject = { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 };
 

@@ -99,7 +99,16 @@ export function predictErrors(limits: PredictLimits): PredictError[] {
   ];
 }
 
-function errorResponses(errors: PredictError[]): Record<string, ResponseObject> {
+/** An error an operation documents: its status, stable code, when it happens and an example message. */
+export interface DocumentedError {
+  status: number;
+  code: string;
+  when: string;
+  message: string;
+}
+
+/** The responses part of an operation for its documented errors (429 also gets Retry-After). */
+export function errorResponses(errors: DocumentedError[]): Record<string, ResponseObject> {
   const retryAfter = { 'Retry-After': { description: 'Seconds until this key may call again.', schema: { type: 'integer', minimum: 1 } as SchemaObject } };
   return Object.fromEntries(
     errors.map((e) => [
