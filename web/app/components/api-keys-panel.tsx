@@ -2,7 +2,7 @@ import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { KEY_VARIABLE } from '../utils/api-snippets.ts';
 import { API_KEY_SCOPE_CHOICES, maskedKey, type ApiKeyResult, type ApiKeyView } from '../utils/api-keys.ts';
-import { CodeBlock } from './code-block.tsx';
+import { ShownOnce } from './shown-once.tsx';
 import { FormError, FormField } from './form-field.tsx';
 import { RelativeTime } from './relative-time.tsx';
 
@@ -21,7 +21,7 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyView[] }) {
   return (
     <section className="panel" aria-labelledby="keys-heading">
       <h2 id="keys-heading">API keys</h2>
-      <p className="muted">A key lets an app call this project's prediction API, or download exports with the export scope. Create one per app, so you can revoke one without breaking the others.</p>
+      <p className="muted">A key lets an app or script call this project's prediction API, download exports (export scope) or upload imports and models (import scope), as <code>npx sift export</code> and <code>npx sift import</code> do. Create one per app, so you can revoke one without breaking the others.</p>
       <fetcher.Form method="post" ref={formRef} noValidate className="api-keys__form">
         <input type="hidden" name="intent" value="create" />
         <FormField label="Key name" name="name" placeholder="e.g. support-inbox app" autoComplete="off" maxLength={100} errors={result?.ok === false ? result.fieldErrors.name : undefined} />
@@ -40,19 +40,19 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyView[] }) {
       <FormError message={result?.ok === false ? (result.formError ?? result.fieldErrors.scopes?.[0] ?? null) : null} />
 
       {created && dismissed !== created.key ? (
-        <div className="callout callout--warning api-keys__new" role="status" data-testid="new-key">
-          <p>
-            <strong>Copy the key “{created.apiKey.name}” now — it is shown only this once.</strong> Sift keeps only a fingerprint of it. If you lose
-            it, revoke it and create a new one.
-          </p>
-          <CodeBlock code={created.key} label="API key" testId="new-key-secret" />
+        <ShownOnce
+          title={`Copy the key “${created.apiKey.name}”`}
+          explanation="Sift keeps only a fingerprint of it. If you lose it, revoke it and create a new one."
+          secret={created.key}
+          label="API key"
+          testId="new-key"
+          secretTestId="new-key-secret"
+          onSaved={() => setDismissed(created.key)}
+        >
           <p className="small">
             Keep it out of your code: set it as an environment variable, e.g. <code>{`${KEY_VARIABLE}=sift_…`}</code>, which the examples below read.
           </p>
-          <button type="button" className="button button--small" onClick={() => setDismissed(created.key)}>
-            I have saved it
-          </button>
-        </div>
+        </ShownOnce>
       ) : null}
 
       {keys.length === 0 ? (

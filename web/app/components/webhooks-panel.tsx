@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { WEBHOOK_EVENT_CHOICES, type WebhookResult, type WebhookView } from '../utils/webhooks.ts';
-import { CodeBlock } from './code-block.tsx';
+import { ShownOnce } from './shown-once.tsx';
 import { FormError, FormField } from './form-field.tsx';
 import { RelativeTime } from './relative-time.tsx';
 
@@ -45,16 +45,15 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
       <FormError message={result?.ok === false ? (result.formError ?? fieldErrors.events?.[0] ?? null) : null} />
 
       {created && dismissed !== created.secret ? (
-        <div className="callout callout--warning api-keys__new" role="status" data-testid="new-webhook-secret">
-          <p>
-            <strong>Copy the signing secret for {created.webhook.url} now — it is shown only this once.</strong> Your receiver uses it to check that a
-            request came from Sift. If you lose it, delete the webhook and add it again.
-          </p>
-          <CodeBlock code={created.secret} label="Signing secret" testId="webhook-secret" />
-          <button type="button" className="button button--small" onClick={() => setDismissed(created.secret)}>
-            I have saved it
-          </button>
-        </div>
+        <ShownOnce
+          title={`Copy the signing secret for ${created.webhook.url}`}
+          explanation="Your receiver uses it to check that a request came from Sift. If you lose it, delete the webhook and add it again."
+          secret={created.secret}
+          label="Signing secret"
+          testId="new-webhook-secret"
+          secretTestId="webhook-secret"
+          onSaved={() => setDismissed(created.secret)}
+        />
       ) : null}
 
       {webhooks.length === 0 ? (
