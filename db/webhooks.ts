@@ -107,31 +107,18 @@ export async function findWebhook(db: Db, projectId: number, webhookId: number):
   return row ? toWebhook(row) : undefined;
 }
 
+function subscribedWebhooks(db: Db, projectId: number, event: string) {
+  return db.selectFrom('webhook').select(COLUMNS).where('project_id', '=', projectId).where('enabled', '=', true).where(sql<boolean>`${event} = any(events)`).orderBy('id');
+}
+
 /** The project's enabled webhooks subscribed to `event`. */
 export async function listSubscribedWebhooks(db: Db, projectId: number, event: string): Promise<Webhook[]> {
-  const rows = await db
-    .selectFrom('webhook')
-    .select(COLUMNS)
-    .where('project_id', '=', projectId)
-    .where('enabled', '=', true)
-    .where(sql<boolean>`${event} = any(events)`)
-    .orderBy('id')
-    .execute();
-  return rows.map(toWebhook);
+  return (await subscribedWebhooks(db, projectId, event).execute()).map(toWebhook);
 }
 
 /** Like {@link listSubscribedWebhooks}, locking the rows so concurrent checks see each other's state. */
 export async function lockSubscribedWebhooks(trx: Db, projectId: number, event: string): Promise<Webhook[]> {
-  const rows = await trx
-    .selectFrom('webhook')
-    .select(COLUMNS)
-    .where('project_id', '=', projectId)
-    .where('enabled', '=', true)
-    .where(sql<boolean>`${event} = any(events)`)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  return rows.map(toWebhook);
+  return (await subscribedWebhooks(trx, projectId, event).forUpdate().execute()).map(toWebhook);
 }
 
 export async function updateWebhook(

@@ -1,17 +1,14 @@
-import type { OpenApiDocument, OperationObject, SchemaObject } from '../predict/openapi.ts';
-import { errorResponses } from '../predict/openapi.ts';
-
-const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
+import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 
 /** Every error the export route answers with (before streaming starts), and an example message. */
-export const EXPORT_ERRORS: { status: number; code: string; when: string; message: string }[] = [
+export const EXPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'A query parameter is malformed or unknown, or the label is not in the project.', message: 'format must be csv or jsonl' },
   { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
   { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the export scope, or the signed-in member is below lead.", message: 'this API key may not export' },
   { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
   { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
 ];
-
 
 const operation: OperationObject = {
   operationId: 'exportProjectData',
@@ -21,7 +18,7 @@ const operation: OperationObject = {
   tags: ['Exports'],
   security: [{ apiKey: [] }],
   parameters: [
-    { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 },
+    PROJECT_ID_PARAMETER,
     { name: 'format', in: 'query', required: false, description: 'csv (default; metadata and annotations as JSON cells) or jsonl (one JSON object per line).', schema: { type: 'string', enum: ['csv', 'jsonl'] }, example: 'jsonl' },
     { name: 'resolved', in: 'query', required: false, description: 'true: only samples with a final label.', schema: { type: 'string', enum: ['true', 'false'] }, example: 'true' },
     { name: 'split', in: 'query', required: false, description: 'Only the training or the held-out split.', schema: { type: 'string', enum: ['train', 'held-out'] }, example: 'held-out' },

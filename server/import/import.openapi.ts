@@ -1,10 +1,8 @@
-import type { OpenApiDocument, OperationObject, SchemaObject } from '../predict/openapi.ts';
-import { errorResponses } from '../predict/openapi.ts';
-
-const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
+import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 
 /** Every error the import route answers with, and an example message. */
-export const IMPORT_ERRORS: { status: number; code: string; when: string; message: string }[] = [
+export const IMPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'The file cannot be read, a row is bad (the message names it), or a label name is not in the project. Nothing is imported.', message: 'row 12: the text column is empty' },
   { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
   { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the import scope, or the member (or the key's creator) is below lead.", message: 'this API key may not import' },
@@ -13,7 +11,6 @@ export const IMPORT_ERRORS: { status: number; code: string; when: string; messag
   { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
 ];
 
-
 const operation: OperationObject = {
   operationId: 'importFile',
   summary: 'Import samples',
@@ -21,7 +18,7 @@ const operation: OperationObject = {
     'Upload CSV, TSV, JSONL or JSON (text projects), or images and zips of images (image projects), as multipart/form-data. One transaction: a bad row refuses the whole file, naming the row. Samples already in the project (same content) are counted as duplicates, not added. A labelField column (or a Sift export file) brings labels along, as annotations of the importer. Needs an API key with the import scope (it acts as the lead who created it) or a signed-in lead or owner.',
   tags: ['Imports'],
   security: [{ apiKey: [] }],
-  parameters: [{ name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 }],
+  parameters: [PROJECT_ID_PARAMETER],
   requestBody: {
     required: true,
     description: 'The file(s), plus optional column names.',

@@ -1,8 +1,5 @@
-import type { OpenApiDocument, OperationObject, ParameterObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
-import { errorResponses } from '../predict/openapi.ts';
-
-const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
-
+import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
+import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 
 const authErrors = (scope: string): DocumentedError[] => [
   { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
@@ -24,8 +21,6 @@ export const MODEL_IMPORT_ERRORS: DocumentedError[] = [
 ];
 
 
-const projectId: ParameterObject = { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 };
-
 const exportOperation: OperationObject = {
   operationId: 'exportModelVersion',
   summary: 'Download a model version',
@@ -33,7 +28,7 @@ const exportOperation: OperationObject = {
     "The version as a zip: `model.json` + `weights.bin` (the classifier head as a TensorFlow.js layers model giving calibrated probabilities), `sift-model.json` (labels in output order, encoder name and version, how the input vector is built, metrics, format version), for text projects `lexical.json` + `featurize.js` (the lexical channel in plain JavaScript), and a README on running it without Sift. Needs an API key with the export scope, or a signed-in lead or owner.",
   tags: ['Models'],
   security: [{ apiKey: [] }],
-  parameters: [projectId, { name: 'version', in: 'path', required: true, description: 'The version number, as on the Models page.', schema: { type: 'integer', minimum: 1 }, example: 3 }],
+  parameters: [PROJECT_ID_PARAMETER, { name: 'version', in: 'path', required: true, description: 'The version number, as on the Models page.', schema: { type: 'integer', minimum: 1 }, example: 3 }],
   responses: {
     '200': {
       description: 'The zip, as an attachment.',
@@ -51,7 +46,7 @@ const importOperation: OperationObject = {
     "Uploads a zip made by the export route (from this or another Sift) as a new candidate version of this project; a lead puts it live like any other version. Labels are matched by name and must all exist in this project; the encoder must be the one this project's data type uses. Needs an API key with the import scope, or a signed-in lead or owner.",
   tags: ['Models'],
   security: [{ apiKey: [] }],
-  parameters: [projectId],
+  parameters: [PROJECT_ID_PARAMETER],
   requestBody: {
     required: true,
     description: 'multipart/form-data with the zip as its one file.',

@@ -73,7 +73,11 @@ export type PredictLimits = Pick<Env, 'SIFT_PREDICT_MAX_BATCH' | 'SIFT_PREDICT_M
 /** Longest text the prediction API accepts (mirrors `predictBody`; the unit test checks both agree). */
 export const MAX_TEXT_LENGTH = 20_000;
 
-const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+/** The `{projectId}` path parameter every operation takes. */
+export const PROJECT_ID_PARAMETER: ParameterObject = { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 };
+
+/** A reference to one of the document's shared schemas. */
+export const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 
 /** One documented error: its HTTP status, the `code` in the body, when it happens, and an example message. */
 export interface PredictError {
@@ -148,7 +152,7 @@ export function predictOpenApi(limits: PredictLimits): OpenApiDocument {
           tags: ['Predictions'],
           security: [{ apiKey: [] }],
           parameters: [
-            { name: 'projectId', in: 'path', required: true, description: 'The project, as in its URL: /projects/{projectId}.', schema: { type: 'integer', minimum: 1 }, example: 1 },
+            PROJECT_ID_PARAMETER,
             { name: 'version', in: 'query', required: false, description: "Pin a model version (its number on the Models page). Without it, the live version answers, and a new live version takes over without a restart.", schema: { type: 'integer', minimum: 1 }, example: 2 },
             { name: 'threshold', in: 'query', required: false, description: 'Abstain below this confidence: such predictions come back with "label": null and "abstained": true, so your app can ask a person.', schema: { type: 'number', minimum: 0, maximum: 1 }, example: 0.7 },
           ],
