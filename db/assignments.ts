@@ -38,23 +38,9 @@ export async function leaseNextSample(db: Db, input: LeaseRequest): Promise<Samp
     const { rows } = await sql<{ current: number | null }>`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${input.projectId}) is null as locked,
       (select sample_id from assignment where project_id = ${input.projectId} and user_id = ${input.userId} and expires_at > now()) as current`.execute(trx);
     const current = rows[0]?.current ?? undefined;
-    const keep = current !== undefined && !input.excludeIds.includes(current) ? await findOpenSample(trx, input, current) : undefined;
-    const sample = keep ?? (await findOpenSample(trx, input));
-    if (!sample) {
-      await releaseAssignment(trx, input);
-      return undefined;
-    }
-    await trx
-      .insertInto('assignment')
-      .values({ project_id: input.projectId, user_id: input.userId, sample_id: sample.id, expires_at: expiresIn(input.leaseSeconds) })
-      .onConflict((oc) =>
-        oc.columns(['project_id', 'user_id']).doUpdateSet({
-          sample_id: sample.id,
-          leased_at: sql`now()`,
-          expires_at: expiresIn(input.leaseSeconds),
-        }),
-      )
-      .execute();
+    const sample =
+      (current !== undefined && !input.excludeIds.includes(current) ? await leaseOpenSample(trx, input, current) : undefined) ?? (await leaseOpenSample(trx, input));
+    if (!sample) await releaseAssignment(trx, input);
     return sample;
   });
 }
@@ -76,37 +62,55 @@ function isOpenFor(input: LeaseRequest) {
 }
 
 /**
- * The best open sample for the user (or `only` if it is open). Each query walks an index in queue
- * order and stops at the first open sample, so a lease costs the same at 500 samples or 500,000:
- * the queue's rank first (active learning), then samples not ranked yet (new imports), oldest first.
+ * Leases the best open sample to the user (or `only`, if it is open) and returns it: the pick and
+ * the lease are one statement, so the serialised part of leasing costs as few round trips as it
+ * can. Each pick walks an index in queue order and stops at the first open sample, so a lease
+ * costs the same at 500 samples or 500,000: the queue's rank first (active learning), then samples
+ * not ranked yet (new imports), oldest first.
  */
-async function findOpenSample(trx: Db, input: LeaseRequest, only?: number): Promise<Sample | undefined> {
-  let samples = trx.selectFrom('sample').selectAll('sample').where('sample.project_id', '=', input.projectId).where(isOpenFor(input));
-  if (input.excludeIds.length > 0) samples = samples.where('sample.id', 'not in', input.excludeIds);
-  let row: SampleRow | undefined;
-  if (only !== undefined) {
-    row = await samples.where('sample.id', '=', only).executeTakeFirst();
-  } else if (input.rareLabelId !== undefined) {
-    row = await samples
-      .innerJoin('rare_candidate', (join) => join.onRef('rare_candidate.sample_id', '=', 'sample.id').on('rare_candidate.label_id', '=', input.rareLabelId!))
-      .orderBy('rare_candidate.rank')
-      .limit(1)
-      .executeTakeFirst();
-  } else {
-    row =
-      (await samples
-        .innerJoin('sample_score', 'sample_score.sample_id', 'sample.id')
-        .where('sample_score.project_id', '=', input.projectId)
-        .orderBy('sample_score.rank')
-        .limit(1)
-        .executeTakeFirst()) ??
-      (await samples
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sample_score').select('sample_score.sample_id').whereRef('sample_score.sample_id', '=', 'sample.id'))))
-        .orderBy('sample.id')
-        .limit(1)
-        .executeTakeFirst());
+async function leaseOpenSample(trx: Db, input: LeaseRequest, only?: number): Promise<Sample | undefined> {
+  if (only !== undefined) return lease(trx, input, openSamples(trx, input).where('sample.id', '=', only));
+  if (input.rareLabelId !== undefined) {
+    return lease(
+      trx,
+      input,
+      openSamples(trx, input)
+        .innerJoin('rare_candidate', (join) => join.onRef('rare_candidate.sample_id', '=', 'sample.id').on('rare_candidate.label_id', '=', input.rareLabelId!))
+        .orderBy('rare_candidate.rank'),
+    );
   }
-  return row ? sampleRowToSample(row) : undefined;
+  const ranked = openSamples(trx, input)
+    .innerJoin('sample_score', 'sample_score.sample_id', 'sample.id')
+    .where('sample_score.project_id', '=', input.projectId)
+    .orderBy('sample_score.rank');
+  const unranked = openSamples(trx, input)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sample_score').select('sample_score.sample_id').whereRef('sample_score.sample_id', '=', 'sample.id'))))
+    .orderBy('sample.id');
+  return (await lease(trx, input, ranked)) ?? (await lease(trx, input, unranked));
+}
+
+function openSamples(trx: Db, input: LeaseRequest) {
+  const samples = trx.selectFrom('sample').selectAll('sample').where('sample.project_id', '=', input.projectId).where(isOpenFor(input));
+  return input.excludeIds.length > 0 ? samples.where('sample.id', 'not in', input.excludeIds) : samples;
+}
+
+/** The first sample `candidates` yields, leased to the user in the same statement. */
+async function lease(trx: Db, input: LeaseRequest, candidates: ReturnType<typeof openSamples>): Promise<Sample | undefined> {
+  const row = await trx
+    .with('pick', () => candidates.limit(1))
+    .with('leased', (db) =>
+      db
+        .insertInto('assignment')
+        .columns(['project_id', 'user_id', 'sample_id', 'expires_at'])
+        .expression((eb) => eb.selectFrom('pick').select([sql<number>`${input.projectId}::int`.as('project_id'), sql<number>`${input.userId}::int`.as('user_id'), 'pick.id', expiresIn(input.leaseSeconds).as('expires_at')]))
+        .onConflict((oc) =>
+          oc.columns(['project_id', 'user_id']).doUpdateSet({ sample_id: (eb) => eb.ref('excluded.sample_id'), leased_at: sql`now()`, expires_at: (eb) => eb.ref('excluded.expires_at') }),
+        ),
+    )
+    .selectFrom('pick')
+    .selectAll()
+    .executeTakeFirst();
+  return row ? sampleRowToSample(row as SampleRow) : undefined;
 }
 
 /** Ends the user's lease in the project (they labeled, skipped or left). */

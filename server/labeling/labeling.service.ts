@@ -97,20 +97,12 @@ export async function annotate(
   if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
   if (!label) throw new AppError('INVALID', `label ${input.labelId} is not in this project's label set`);
   const { overlap } = readProjectSettings(access.project.settings);
-  const { action } = await deps.db.transaction().execute(async (trx) => {
-    const saved = await upsertAnnotation(trx, {
-      projectId,
-      sampleId: sample.id,
-      userId: user.id,
-      labelId: label.id,
-      durationMs: input.durationMs,
-      overlap,
-      clientId: input.clientId,
-    });
-    // The annotation now holds the sample's slot; the lease has done its job.
-    await releaseAssignment(trx, { projectId, userId: user.id, sampleId: sample.id });
-    return saved;
-  });
+  // The annotation now holds the sample's slot, so the lease has done its job (releaseLease).
+  const { action } = await deps.db
+    .transaction()
+    .execute((trx) =>
+      upsertAnnotation(trx, { projectId, sampleId: sample.id, userId: user.id, labelId: label.id, durationMs: input.durationMs, overlap, clientId: input.clientId, releaseLease: true }),
+    );
   if (action !== 'duplicate') {
     await publishChange(deps, projectId, { sampleId: sample.id, userId: user.id, labelId: label.id, action });
     await scheduleTraining(deps, access.project);

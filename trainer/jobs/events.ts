@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -80,6 +81,12 @@ function parseIncoming(raw: string): SiftEvent | undefined {
   }
 }
 
+/**
+ * Redis pub/sub, delivered to this process's own subscribers first: a label's broadcast to the
+ * browsers connected here does not wait for the round trip through Redis (or for Redis at all).
+ * Each message carries its process's origin so the copy that comes back is skipped; other
+ * processes (another server, the trainer) hear it through Redis.
+ */
 async function createRedisBus(url: string, channel: string): Promise<EventBus> {
   const publisher = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   const subscriber = new Redis(url, { lazyConnect: true });
@@ -87,11 +94,12 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
   subscriber.on('error', (error) => console.error('[events] redis subscriber:', error.message));
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(channel);
+  const origin = randomUUID();
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   subscriber.on('message', (_channel, message) => {
-    const event = parseIncoming(message);
-    if (event) emitter.emit('event', event);
+    const envelope = parseEnvelope(message);
+    if (envelope && envelope.origin !== origin) emitter.emit('event', envelope.event);
   });
   let warned = false;
   publisher.on('ready', () => (warned = false));
@@ -99,14 +107,14 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
     kind: 'redis',
     async publish(event) {
       const parsed = SiftEvent.parse(event);
+      emitter.emit('event', parsed);
       try {
-        await publisher.publish(channel, JSON.stringify(parsed));
+        await publisher.publish(channel, JSON.stringify({ origin, event: parsed }));
       } catch (error) {
-        // Redis is unreachable: this process's own browsers still hear of it (a one-server setup
-        // stays live); other processes miss it until Redis is back.
+        // Redis is unreachable: this process's own browsers heard of it; other processes miss it
+        // until Redis is back.
         if (!warned) console.error(`[events] redis unreachable, delivering in this process only: ${error instanceof Error ? error.message : error}`);
         warned = true;
-        emitter.emit('event', parsed);
       }
     },
     subscribe(handler) {
@@ -119,6 +127,17 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
       subscriber.disconnect();
     },
   };
+}
+
+const Envelope = z.object({ origin: z.string(), event: SiftEvent });
+
+function parseEnvelope(raw: string): z.infer<typeof Envelope> | undefined {
+  try {
+    return Envelope.parse(JSON.parse(raw));
+  } catch (error) {
+    console.error('[events] dropped malformed event:', error instanceof Error ? error.message : error);
+    return undefined;
+  }
 }
 
 async function createPostgresBus(url: string, channel: string): Promise<EventBus> {
