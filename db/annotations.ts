@@ -208,9 +208,13 @@ export async function deleteLastAnnotation(trx: Db, input: { projectId: number; 
  * Serialises changes to one sample's annotations until the transaction ends. Without it, two
  * annotators labeling the same sample at once each see only their own annotation (read committed)
  * and neither would resolve it.
+ *
+ * FOR NO KEY UPDATE, not FOR UPDATE: every insert into a table that references the sample (the
+ * trainer's scores, suspects and embeddings, written for the whole pool in one transaction) holds
+ * a KEY SHARE lock on it until commit, which FOR UPDATE would wait for; NO KEY UPDATE does not.
  */
 async function lockSample(trx: Db, sampleId: number): Promise<void> {
-  await trx.selectFrom('sample').select('id').where('id', '=', sampleId).forUpdate().execute();
+  await trx.selectFrom('sample').select('id').where('id', '=', sampleId).forNoKeyUpdate().execute();
 }
 
 /**
@@ -281,34 +285,4 @@ export async function getProjectStats(db: Db, projectId: number): Promise<Projec
     labelCounts: (row.label_counts ?? []).map((r) => ({ labelId: r.labelId, count: Number(r.n) })),
     annotators: (row.annotators ?? []).map((r) => ({ userId: r.userId, name: r.name, count: Number(r.n), lastAt: r.lastAt ? new Date(r.lastAt) : null })),
   };
-}
-
-const IMPORT_CHUNK = 1000;
-
-/**
- * Labels that came with an import, on samples the same import just inserted: one annotation each
- * by the importing user (durationMs 0), its history event, and the resolution. `method` is
- * `single` (overlap 1, as if the user had labeled it) or `review` (overlap above 1, where a lone
- * annotation would otherwise leave the sample unresolved: the import stands as a lead's decision).
- */
-export async function insertImportedAnnotations(
-  trx: Db,
-  input: { projectId: number; userId: number; method: 'single' | 'review'; entries: { sampleId: number; labelId: number }[] },
-): Promise<void> {
-  const { projectId, userId, method } = input;
-  for (let start = 0; start < input.entries.length; start += IMPORT_CHUNK) {
-    const chunk = input.entries.slice(start, start + IMPORT_CHUNK);
-    await trx
-      .insertInto('annotation')
-      .values(chunk.map((e) => ({ project_id: projectId, sample_id: e.sampleId, user_id: userId, label_id: e.labelId, duration_ms: 0 })))
-      .execute();
-    await trx
-      .insertInto('annotation_event')
-      .values(chunk.map((e) => ({ project_id: projectId, sample_id: e.sampleId, user_id: userId, label_id: e.labelId, action: 'create' as const, duration_ms: 0 })))
-      .execute();
-    await trx
-      .insertInto('resolution')
-      .values(chunk.map((e) => ({ sample_id: e.sampleId, project_id: projectId, label_id: e.labelId, method, resolved_by: userId })))
-      .execute();
-  }
 }

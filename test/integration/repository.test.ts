@@ -79,6 +79,32 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
     expect((await getProjectStats(database.db, projectId)).resolvedCount).toBe(0);
   });
 
+  // The trainer rewrites scores for the whole pool in one transaction; each row's foreign key holds
+  // a KEY SHARE lock on its sample until commit. A label must not wait for that.
+  it.skipIf(backend === 'pglite')('labels a sample while another transaction still holds a row that references it', async () => {
+    const [yes] = await listLabels(database.db, projectId);
+    const sampleId = sampleIds[7]!;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let referenced!: () => void;
+    const inserted = new Promise<void>((resolve) => (referenced = resolve));
+    const trainer = database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('sample_score').values({ sample_id: sampleId, project_id: projectId, model_version_id: null, strategy: 'test', rank: 1 }).execute();
+      referenced();
+      await held;
+      await trx.deleteFrom('sample_score').where('sample_id', '=', sampleId).execute();
+    });
+    await inserted;
+    try {
+      const labeled = upsertAnnotation(database.db, { projectId, sampleId, userId, labelId: yes!.id, durationMs: 1, overlap: 1 });
+      const waited = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3000));
+      expect(await Promise.race([labeled.then((r) => r.action), waited])).toBe('create');
+    } finally {
+      release();
+      await trainer;
+    }
+  });
+
   it('answers kNN queries through the HNSW index with the exact neighbours', async () => {
     const vectors = randomVectors(sampleIds.length, 512, 7);
     await upsertEmbeddings(
