@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
-import { inviteMember, joinByInvite, person, signUp } from './fixtures.ts';
+import { inviteMember, joinByInvite, person, signUp, createProject } from './fixtures.ts';
 import { banking77Rows, toCsv } from '../factories/banking77.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
@@ -12,16 +12,7 @@ interface PredictResponse {
 
 /** The steps of learning.spec: a text project whose model v1 is live after six labels. */
 async function trainedProject(page: Page): Promise<string> {
-  await page.getByRole('link', { name: /new project/i }).first().click();
-  await page.getByLabel('Project name').fill('Support intents');
-  const names = page.locator('input[name="labelName"]');
-  await names.nth(0).fill(CATEGORIES[0]!);
-  await names.nth(1).fill(CATEGORIES[1]!);
-  await page.getByRole('button', { name: 'Add label' }).click();
-  await names.nth(2).fill(CATEGORIES[2]!);
-  await page.getByRole('button', { name: /create project/i }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, 'Support intents', [CATEGORIES[0]!, CATEGORIES[1]!, CATEGORIES[2]!]);
   await page.goto(`${projectUrl}/settings`);
   await page.getByLabel('After this many new labels').fill('6');
   await page.getByRole('button', { name: /save/i }).click();

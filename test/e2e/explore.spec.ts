@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { person, signUp } from './fixtures.ts';
+import { person, signUp, createProject } from './fixtures.ts';
 import { banking77Rows, toCsv } from '../factories/banking77.ts';
 
 // Two kinds of banking questions that no one would confuse: a card in the post, and currency rates.
@@ -50,14 +50,7 @@ async function searchAndLabel(page: Page, query: string, count: number, label: s
 test('explore: search finds the right samples, bulk labels update chips and counts, more like this, rare class queue', async ({ page }) => {
   test.setTimeout(180_000);
   await signUp(page, person('Eve'));
-  await page.getByRole('link', { name: /new project/i }).first().click();
-  await page.getByLabel('Project name').fill('Banking questions');
-  const names = page.locator('input[name="labelName"]');
-  await names.nth(0).fill('Card delivery');
-  await names.nth(1).fill('Exchange rates');
-  await page.getByRole('button', { name: /create project/i }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, 'Banking questions', ['Card delivery', 'Exchange rates']);
 
   // A model after 5 labels, so rare-class candidates appear within the test.
   await page.goto(`${projectUrl}/settings`);

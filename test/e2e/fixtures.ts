@@ -41,3 +41,17 @@ export async function joinByInvite(browser: Browser, inviteLink: string, who: Re
   await signUp(page, who, page.url());
   return page;
 }
+
+/** Creates a text project through the real form (two labels are there to fill; more are added); returns its URL. */
+export async function createProject(page: Page, name: string, labels: string[]) {
+  await page.getByRole('link', { name: /new project/i }).first().click();
+  await page.getByLabel('Project name').fill(name);
+  const names = page.locator('input[name="labelName"]');
+  for (const [i, label] of labels.entries()) {
+    if (i >= 2) await page.getByRole('button', { name: 'Add label' }).click();
+    await names.nth(i).fill(label);
+  }
+  await page.getByRole('button', { name: /create project/i }).click();
+  await expect(page).toHaveURL(/\/projects\/\d+$/);
+  return page.url();
+}

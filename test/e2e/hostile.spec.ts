@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { person, signUp } from './fixtures.ts';
+import { person, signUp, createProject } from './fixtures.ts';
 
 // Markup in everything a user controls: project and label names, sample texts. React renders it
 // as text; this checks in a real browser that none of it ever runs.
@@ -23,14 +23,7 @@ test('markup in names and texts is shown as text and never runs', async ({ page 
     if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(message.text())) cspViolations.push(message.text());
   });
   await signUp(page, person('Mallory'));
-  await page.getByRole('link', { name: /new project/i }).first().click();
-  await page.getByLabel('Project name').fill(`<b onmouseover=alert(1)>Proj</b>`);
-  const names = page.locator('input[name="labelName"]');
-  await names.nth(0).fill(SCRIPTED);
-  await names.nth(1).fill('<script>alert("label")</script>');
-  await page.getByRole('button', { name: /create project/i }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, `<b onmouseover=alert(1)>Proj</b>`, [SCRIPTED, '<script>alert("label")</script>']);
   await expect(page.getByRole('heading', { name: '<b onmouseover=alert(1)>Proj</b>' })).toBeVisible();
 
   await page.goto(`${projectUrl}/import`);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { person, signUp } from './fixtures.ts';
+import { person, signUp, createProject } from './fixtures.ts';
 
 const CSV = [
   'text,source',
@@ -18,16 +18,7 @@ test('sign up, create a project, import a CSV, label with the keyboard while a t
   await signUp(owner, ann);
 
   // Create a text project with three labels.
-  await owner.getByRole('link', { name: /new project/i }).first().click();
-  await owner.getByLabel('Project name').fill('Review sentiment');
-  const names = owner.locator('input[name="labelName"]');
-  await names.nth(0).fill('Positive');
-  await names.nth(1).fill('Negative');
-  await owner.getByRole('button', { name: 'Add label' }).click();
-  await names.nth(2).fill('Neutral');
-  await owner.getByRole('button', { name: /create project/i }).click();
-  await expect(owner).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = owner.url();
+  const projectUrl = await createProject(owner, 'Review sentiment', ['Positive', 'Negative', 'Neutral']);
 
   // Import a CSV: preview, pick the column, import; the duplicate is skipped (the dup row's
   // fields differ only in the source column and whitespace, so it hashes the same).

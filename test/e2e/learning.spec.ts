@@ -1,21 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { person, signUp } from './fixtures.ts';
+import { person, signUp, createProject } from './fixtures.ts';
 import { banking77Rows, toCsv } from '../factories/banking77.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
 
 test('a few labels train a model that goes live, the queue explains itself, and the models page shows it', async ({ page }) => {
   await signUp(page, person('Lea'));
-  await page.getByRole('link', { name: /new project/i }).first().click();
-  await page.getByLabel('Project name').fill('Banking intents');
-  const names = page.locator('input[name="labelName"]');
-  await names.nth(0).fill(CATEGORIES[0]!);
-  await names.nth(1).fill(CATEGORIES[1]!);
-  await page.getByRole('button', { name: 'Add label' }).click();
-  await names.nth(2).fill(CATEGORIES[2]!);
-  await page.getByRole('button', { name: /create project/i }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, 'Banking intents', [CATEGORIES[0]!, CATEGORIES[1]!, CATEGORIES[2]!]);
 
   // Train after every 6 labels.
   await page.goto(`${projectUrl}/settings`);

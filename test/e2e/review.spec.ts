@@ -1,20 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { inviteMember, joinByInvite, person, signUp } from './fixtures.ts';
+import { inviteMember, joinByInvite, person, signUp, createProject } from './fixtures.ts';
 
 const CSV = ['text', 'I was charged twice for one order.', 'Please close my account today.', 'Where is my parcel?'].join('\n');
 const shots = 'test/e2e/screenshots';
-
-/** Creates a text project with the labels Refund (key 1) and Cancel (key 2); returns its URL. */
-async function createProject(owner: Page): Promise<string> {
-  await owner.getByRole('link', { name: /new project/i }).first().click();
-  await owner.getByLabel('Project name').fill('Support tickets');
-  const names = owner.locator('input[name="labelName"]');
-  await names.nth(0).fill('Refund');
-  await names.nth(1).fill('Cancel');
-  await owner.getByRole('button', { name: /create project/i }).click();
-  await expect(owner).toHaveURL(/\/projects\/\d+$/);
-  return owner.url();
-}
 
 /** Labels each sample whose text is in `texts` with `key`, skipping the others, until all are done. */
 async function labelTexts(page: Page, texts: string[], key: string) {
@@ -33,7 +21,8 @@ test('two annotators disagree, a reviewer settles it, and everyone sees the fina
   test.setTimeout(180_000);
   const owner = await (await browser.newContext()).newPage();
   await signUp(owner, person('Olga'));
-  const projectUrl = await createProject(owner);
+  // Labels Refund (key 1) and Cancel (key 2).
+  const projectUrl = await createProject(owner, 'Support tickets', ['Refund', 'Cancel']);
 
   // Every sample goes to two annotators.
   await owner.goto(`${projectUrl}/settings`);

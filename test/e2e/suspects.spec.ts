@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { person, signUp } from './fixtures.ts';
+import { person, signUp, createProject } from './fixtures.ts';
 import { banking77Rows, toCsv } from '../factories/banking77.ts';
 
 // Two intents no one would confuse: a card in the post, and currency rates.
@@ -57,14 +57,7 @@ async function describeRanking(page: Page, projectId: number, flaggedOnly = fals
 test('suspected mislabels: deliberately wrong labels rank first, neighbours explain them, accept and dismiss count in the hit rate', async ({ page }) => {
   test.setTimeout(120_000);
   await signUp(page, person('Sam'));
-  await page.getByRole('link', { name: /new project/i }).first().click();
-  await page.getByLabel('Project name').fill('Banking questions');
-  const names = page.locator('input[name="labelName"]');
-  await names.nth(0).fill('Card delivery');
-  await names.nth(1).fill('Exchange rates');
-  await page.getByRole('button', { name: /create project/i }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+$/);
-  const projectUrl = page.url();
+  const projectUrl = await createProject(page, 'Banking questions', ['Card delivery', 'Exchange rates']);
   const projectId = Number(/\/projects\/(\d+)$/.exec(projectUrl)![1]);
 
   // One version, once all labels are in; no timed retrain while the test runs.
