@@ -50,7 +50,7 @@ export async function startTrainerWorkers(deps: TrainerDeps): Promise<void> {
   deps.jobs.worker(SCORE_QUEUE, createScoreProcessor(deps), { concurrency: 1 });
   deps.jobs.worker(DRIFT_QUEUE, createDriftProcessor(deps), { concurrency: 1 });
   // Webhook deliveries wait on other servers, not on the CPU: several at once. Retries back off exponentially.
-  deps.jobs.worker<WebhookPayload>(WEBHOOK_QUEUE, createWebhookProcessor({ db: deps.db, ...deps.webhooks }), {
+  deps.jobs.worker<WebhookPayload>(WEBHOOK_QUEUE, createWebhookProcessor({ db: deps.db, bus: deps.bus, ...deps.webhooks }), {
     concurrency: 4,
     settings: { backoffStrategy: webhookBackoff(deps.webhooks?.retryBaseMs ?? 10_000) },
   });

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
+import { createEventBus, type EventBus, type SiftEvent } from '#trainer/jobs/events.ts';
 import { createJobSystem } from '#trainer/jobs/queue.ts';
 import { WEBHOOK_QUEUE, webhookBackoff, type WebhookPayload } from '#trainer/jobs/webhook.job.ts';
 import { createWebhookProcessor } from '#trainer/jobs/webhook.processor.ts';
@@ -30,6 +31,8 @@ const ok: Reply = (res) => res.writeHead(200, { 'content-type': 'text/plain' }).
 
 describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
   let env: Awaited<ReturnType<typeof createTestDeps>>;
+  /** The worker's own bus, as in a separate trainer process: its events reach the server's through Redis. */
+  let trainerBus: EventBus;
   let receiver: http.Server;
   let base: string;
   const received: Received[] = [];
@@ -51,7 +54,8 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    env.deps.jobs.worker<WebhookPayload>(WEBHOOK_QUEUE, createWebhookProcessor({ db: env.deps.db, timeoutMs: TIMEOUT_MS }), {
+    trainerBus = await createEventBus({ redisUrl: redisUrl(), prefix: env.deps.env.SIFT_QUEUE_PREFIX });
+    env.deps.jobs.worker<WebhookPayload>(WEBHOOK_QUEUE, createWebhookProcessor({ db: env.deps.db, bus: trainerBus, timeoutMs: TIMEOUT_MS }), {
       concurrency: 2,
       settings: { backoffStrategy: webhookBackoff(BACKOFF_MS) },
     });
@@ -62,6 +66,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
     receiver?.closeAllConnections();
     await new Promise((resolve) => receiver?.close(resolve));
     await env?.close();
+    await trainerBus?.close();
   });
 
   const create = (path: string, events: ('model.promoted' | 'drift.alert' | 'review.queue')[], extra: { reviewQueueThreshold?: number } = {}) =>
@@ -115,6 +120,27 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
     expect(attempts[2]!.responseSnippet).toBe('boom');
   });
 
+  it('announces every logged attempt to the project with ids only, so the log can refetch it live', async () => {
+    const { webhook, secret } = await create('/announced', ['model.promoted']);
+    script.set('/announced', [(res) => res.writeHead(503).end('busy')]);
+    const heard: SiftEvent[] = [];
+    const stop = env.deps.bus.subscribe((event) => {
+      if (event.type === 'webhook.delivery' && event.data.webhookId === webhook.id) heard.push(event);
+    });
+    try {
+      const sent = await owner.caller.webhooks.test({ projectId, webhookId: webhook.id });
+      await waitFor(() => (heard.length === 2 ? true : undefined), 15_000, () => `2 announcements (got ${heard.length})`);
+      expect(heard).toEqual([1, 2].map((attempt) => ({ projectId, type: 'webhook.delivery', data: { webhookId: webhook.id, deliveryId: sent.deliveryId, attempt } })));
+      expect(JSON.stringify(heard)).not.toContain(secret);
+      expect(JSON.stringify(heard)).not.toContain(base);
+      // Announced after it was logged: the lead's query already shows the attempt it names.
+      const { attempts } = await owner.caller.webhooks.deliveries({ projectId, webhookId: webhook.id });
+      expect(attempts.map((a) => [a.attempt, a.statusCode])).toEqual([[2, 200], [1, 503]]);
+    } finally {
+      stop();
+    }
+  });
+
   async function pollAttempts(webhookId: number, count: number) {
     for (let i = 0; i < 100; i += 1) {
       const { attempts } = await owner.caller.webhooks.deliveries({ projectId, webhookId });
@@ -141,10 +167,14 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
     expect(at('/disabled')).toEqual([]);
   });
 
-  it('still promotes when the job queue is unreachable, and logs the delivery as not queued', async () => {
+  it('still promotes when the job queue is unreachable, and logs (and announces) the delivery as not queued', async () => {
     const { webhook } = await create('/unqueued', ['model.promoted']);
     // A real Redis client pointed at a port where no Redis listens: enqueueing fails at once.
     const dead = createJobSystem({ redisUrl: 'redis://127.0.0.1:1', databaseUrl: env.database.connectionString, embedded: false, prefix: uniqueName('t') });
+    const heard: SiftEvent[] = [];
+    const stop = env.deps.bus.subscribe((event) => {
+      if (event.type === 'webhook.delivery' && event.data.webhookId === webhook.id) heard.push(event);
+    });
     try {
       const { id: versionId } = await env.deps.db
         .insertInto('model_version')
@@ -155,7 +185,10 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl())('webhooks', () => {
       expect(promoted.status).toBe('active');
       const [attempt] = await pollAttempts(webhook.id, 1);
       expect(attempt).toMatchObject({ event: 'model.promoted', attempt: 0, statusCode: null, error: expect.stringMatching(/^not queued: /) });
+      await waitFor(() => (heard.length === 1 ? true : undefined), 5_000, () => 'the not-queued attempt announced');
+      expect(heard[0]!.data).toMatchObject({ webhookId: webhook.id, attempt: 0 });
     } finally {
+      stop();
       await dead.close();
     }
   });

@@ -10,14 +10,18 @@ import { findProject } from '#db/projects.ts';
 import { countDisagreements } from '#db/reviews.ts';
 import { countOpenSuspects } from '#db/suspects.ts';
 import { insertAttempt, insertDeliveries, listSubscribedWebhooks, lockSubscribedWebhooks, setReviewQueueAbove, type Webhook } from '#db/webhooks.ts';
+import type { EventBus } from './events.ts';
 import type { JobSystem } from './queue.ts';
 import { readProjectSettings } from './project-settings.ts';
 import { requestWebhookDelivery } from './triggers.ts';
+import { announceAttempt } from './webhook-announce.ts';
 import type { DeliveredEvent, WebhookEvent } from './webhook.job.ts';
 
 export interface DispatchDeps {
   db: Db;
   jobs: JobSystem;
+  /** Where an attempt logged here (a delivery the queue refused) is announced to the open pages. */
+  bus?: Pick<EventBus, 'publish'>;
   now?: () => Date;
 }
 
@@ -72,7 +76,7 @@ export async function checkReviewQueue(deps: DispatchDeps, projectId: number): P
         if (next.above !== webhook.reviewQueueAbove) await setReviewQueueAbove(trx, webhook.id, next.above);
         if (next.fire) firing.push(webhook);
       }
-      const out: { id: string; webhookId: number }[] = [];
+      const out: Awaited<ReturnType<typeof createDeliveries>> = [];
       for (const webhook of firing) {
         const data = { size, threshold: webhook.reviewQueueThreshold, disagreements, suspects };
         out.push(...(await createDeliveries(trx, now, projectId, 'review.queue', data, [webhook])));
@@ -100,11 +104,11 @@ async function createDeliveries(db: Db, now: Date, projectId: number, event: Del
     return { id, webhookId: webhook.id, projectId, event, body };
   });
   await insertDeliveries(db, deliveries);
-  return deliveries.map((d) => ({ id: d.id, webhookId: d.webhookId }));
+  return deliveries.map((d) => ({ id: d.id, webhookId: d.webhookId, projectId }));
 }
 
 /** Queues each delivery; one the queue refuses is logged as a failed attempt so the UI shows why. */
-async function enqueueDeliveries(deps: DispatchDeps, deliveries: { id: string; webhookId: number }[]): Promise<number> {
+async function enqueueDeliveries(deps: DispatchDeps, deliveries: { id: string; webhookId: number; projectId: number }[]): Promise<number> {
   let queued = 0;
   for (const delivery of deliveries) {
     try {
@@ -114,6 +118,7 @@ async function enqueueDeliveries(deps: DispatchDeps, deliveries: { id: string; w
       const message = error instanceof Error ? error.message : String(error);
       console.error(`[webhooks] could not queue delivery ${delivery.id}: ${message}`);
       await insertAttempt(deps.db, { deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: 0, statusCode: null, durationMs: 0, error: `not queued: ${message}`, responseSnippet: null });
+      if (deps.bus) await announceAttempt(deps.bus, { projectId: delivery.projectId, webhookId: delivery.webhookId, deliveryId: delivery.id, attempt: 0 });
     }
   }
   return queued;

@@ -1,6 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Db } from '#db/client.ts';
 import { findDelivery, findWebhookById, insertAttempt } from '#db/webhooks.ts';
+import type { EventBus } from './events.ts';
+import { announceAttempt } from './webhook-announce.ts';
 import { WebhookPayload, type WebhookResult } from './webhook.job.ts';
 import { signWebhook } from './webhook-signature.ts';
 import { postWebhook, WebhookRequestError } from './webhook-http.ts';
@@ -8,6 +10,8 @@ import { checkWebhookUrl } from './webhook-url.ts';
 
 export interface WebhookDeps {
   db: Db;
+  /** Where each logged attempt is announced, so the delivery log updates live. */
+  bus: Pick<EventBus, 'publish'>;
   /** How long one request may take (default 10 s). */
   timeoutMs?: number;
   /** Whether URLs may resolve to private, loopback or link-local addresses (default true). */
@@ -17,8 +21,8 @@ export interface WebhookDeps {
 
 /**
  * Delivers one webhook event: loads the delivery's body and the webhook's secret, signs, posts,
- * and logs the attempt. A non-2xx answer, a refused connection or a timeout throws, so BullMQ
- * retries with backoff; a deleted webhook or a URL the rules refuse ends the job at once.
+ * and logs the attempt (announced as a `webhook.delivery` project event). A non-2xx answer, a
+ * refused connection or a timeout throws, so BullMQ retries with backoff; a deleted webhook or a URL the rules refuse ends the job at once.
  */
 export function createWebhookProcessor(deps: WebhookDeps) {
   const timeoutMs = deps.timeoutMs ?? 10_000;
@@ -31,8 +35,8 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     const webhook = await findWebhookById(deps.db, delivery.webhookId);
     if (!webhook) throw new UnrecoverableError(`webhook ${delivery.webhookId} no longer exists`);
     const attempt = job.attemptsMade + 1;
-    const log = (entry: { statusCode?: number; durationMs?: number; error?: string; snippet?: string }) =>
-      insertAttempt(deps.db, {
+    const log = async (entry: { statusCode?: number; durationMs?: number; error?: string; snippet?: string }) => {
+      await insertAttempt(deps.db, {
         deliveryId: delivery.id,
         webhookId: webhook.id,
         attempt,
@@ -41,6 +45,8 @@ export function createWebhookProcessor(deps: WebhookDeps) {
         error: entry.error ?? null,
         responseSnippet: entry.snippet ?? null,
       });
+      await announceAttempt(deps.bus, { projectId: delivery.projectId, webhookId: webhook.id, deliveryId: delivery.id, attempt });
+    };
 
     // Disabled after the event was queued: drop it (a test ping is sent anyway: someone asked for it).
     if (!webhook.enabled && delivery.event !== 'ping') {
@@ -77,3 +83,4 @@ export function createWebhookProcessor(deps: WebhookDeps) {
     return { statusCode: response.statusCode };
   };
 }
+

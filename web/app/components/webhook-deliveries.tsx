@@ -1,19 +1,39 @@
-import { useRevalidator } from '@remix-run/react';
+import { sentence } from '../utils/format.ts';
+import { useWebhookDeliveries } from '../utils/use-webhook-deliveries.ts';
 import { attemptOutcome, type WebhookAttemptView, type WebhookView } from '../utils/webhooks.ts';
 import { RelativeTime } from './relative-time.tsx';
 
-/** The delivery log: the project's last 50 attempts, newest first, with how each one ended. */
-export function WebhookDeliveries({ attempts, webhooks }: { attempts: WebhookAttemptView[]; webhooks: WebhookView[] }) {
-  const revalidator = useRevalidator();
+interface Props {
+  projectId: number;
+  /** The loader's attempts; newer ones arrive live. */
+  attempts: WebhookAttemptView[];
+  webhooks: WebhookView[];
+}
+
+/** The delivery log: the project's last 50 attempts, newest first, with how each one ended; live. */
+export function WebhookDeliveries({ projectId, attempts: loaded, webhooks }: Props) {
+  const { attempts, error, status, refetch } = useWebhookDeliveries(projectId, loaded);
   const urls = new Map(webhooks.map((w) => [w.id, w.url]));
   return (
     <section className="panel" aria-labelledby="deliveries-heading">
       <div className="webhooks__head">
         <h2 id="deliveries-heading">Delivery log</h2>
-        <button type="button" className="button button--small" onClick={() => revalidator.revalidate()} disabled={revalidator.state !== 'idle'}>
-          {revalidator.state !== 'idle' ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <p className="presence__status" data-testid="deliveries-status">
+          <span className={`dot dot--${status}`} aria-hidden="true" />
+          {status === 'live' ? 'Live: new attempts appear as they happen' : status === 'connecting' ? 'Connecting…' : 'Offline: refresh to see new attempts'}
+          {/* Without the live connection, the only way to see new attempts short of a reload. */}
+          {status === 'offline' ? (
+            <button type="button" className="button button--small" onClick={refetch}>
+              Refresh
+            </button>
+          ) : null}
+        </p>
       </div>
+      {error ? (
+        <p className="field__error" role="status">
+          Couldn't update the log: {sentence(error)}
+        </p>
+      ) : null}
       {attempts.length === 0 ? (
         <p className="muted" data-testid="no-deliveries">
           Nothing delivered yet. <em>Send test</em> posts a <code>ping</code> event.

@@ -89,7 +89,7 @@ export default function WebhooksPage() {
   return (
     <div className="api-page">
       <WebhooksPanel webhooks={webhooks} />
-      <WebhookDeliveries attempts={attempts} webhooks={webhooks} />
+      <WebhookDeliveries projectId={project.id} attempts={attempts} webhooks={webhooks} />
     </div>
   );
 }
