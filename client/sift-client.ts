@@ -24,7 +24,8 @@ export interface PredictResponse {
 }
 
 export interface ExportOptions {
-  format?: 'csv' | 'jsonl';
+  /** csv (default), jsonl, or zip: samples.jsonl plus the images of an image project. */
+  format?: 'csv' | 'jsonl' | 'zip';
   resolved?: boolean;
   split?: 'train' | 'held-out';
   label?: string;
@@ -36,6 +37,8 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   labeled: number;
+  /** Annotations of a re-imported Sift export restored as their annotators' own (members of the project). */
+  restored: number;
 }
 
 /** A model version imported from an export zip: a candidate until a lead puts it live. */
@@ -108,7 +111,7 @@ export class SiftClient {
     return (await res.json()) as PredictResponse;
   }
 
-  /** The project's data as CSV or JSONL, streamed: read `body` chunk by chunk (constant memory). */
+  /** The project's data as CSV, JSONL or a zip (with the images), streamed: read `body` chunk by chunk (constant memory). */
   async exportData(projectId: number, options: ExportOptions = {}): Promise<{ fileName: string | null; body: ReadableStream<Uint8Array> }> {
     const query = { ...options, resolved: options.resolved === undefined ? undefined : String(options.resolved) };
     const res = await this.send('exportData', { projectId }, query, { method: 'GET' });
@@ -116,7 +119,7 @@ export class SiftClient {
     return { fileName: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null, body: res.body! };
   }
 
-  /** Uploads one file (CSV, TSV, JSONL, JSON, an image or a zip of images) into the project, in one transaction. */
+  /** Uploads one file (CSV, TSV, JSONL, JSON, an image, a zip of images or a Sift zip export) into the project, in one transaction. */
   async importFile(projectId: number, file: { name: string; data: Blob | Uint8Array }, options: ImportOptions = {}): Promise<ImportResult> {
     const data = file.data instanceof Blob ? file.data : new Blob([new Uint8Array(file.data)]);
     const fields = { textField: options.textField, labelField: options.labelField };

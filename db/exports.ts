@@ -2,6 +2,7 @@
  * Project data exports, read in keyset-paginated batches (by sample id) so an export of any size
  * holds one batch in memory at a time.
  */
+import { sql } from 'kysely';
 import type { Db } from './client.ts';
 
 /** One annotation as exported: who labeled the sample, when, and how long it took. */
@@ -85,6 +86,23 @@ export async function listExportBatch(db: Db, query: ExportBatchQuery): Promise<
     confidence: r.confidence,
     annotations: annotations.get(r.id) ?? [],
   }));
+}
+
+/**
+ * The byte size of each sample's image, by sample id (samples without an image are absent), so a
+ * zip export can read image bytes in groups of bounded size. Postgres reads the size from the
+ * value's header without fetching the bytes.
+ */
+export async function listImageSizes(db: Db, projectId: number, sampleIds: number[]): Promise<Map<number, number>> {
+  if (sampleIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sample_image')
+    .innerJoin('sample', 'sample.id', 'sample_image.sample_id')
+    .select(['sample_image.sample_id', sql<number>`octet_length(sample_image.data)`.as('bytes')])
+    .where('sample.project_id', '=', projectId)
+    .where('sample_image.sample_id', 'in', sampleIds)
+    .execute();
+  return new Map(rows.map((r) => [r.sample_id, Number(r.bytes)]));
 }
 
 async function listAnnotationsOf(db: Db, projectId: number, sampleIds: number[]): Promise<Map<number, ExportAnnotation[]>> {

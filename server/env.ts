@@ -4,6 +4,12 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A whole number within bounds, with a message that says what the setting counts. */
+function wholeNumber(unit: string, min: number, max: number) {
+  const expected = `a whole number of ${unit} from ${min} to ${max.toLocaleString('en-US')}`;
+  return z.coerce.number({ invalid_type_error: `must be ${expected}` }).int(`must be ${expected}`).min(min, `must be ${expected}`).max(max, `must be ${expected}`);
+}
+
 /** Every setting the server reads from the environment, validated once at boot. */
 export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,6 +32,9 @@ export const Env = z.object({
   SIFT_PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
   SIFT_PREDICT_MAX_BODY_MB: z.coerce.number().min(0.1).max(512).default(10),
   SIFT_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Export and import requests per minute per API key (or signed-in user), and exports streaming at once per key or user. */
+  SIFT_TRANSFER_RATE_PER_MINUTE: wholeNumber('requests per minute', 1, 1_000_000).default(30),
+  SIFT_EXPORT_CONCURRENCY: wholeNumber('exports at once', 1, 100).default(2),
   /** `deny`: webhook URLs may not point at private, loopback or link-local addresses (the trainer checks again on delivery). */
   SIFT_WEBHOOK_PRIVATE_NETWORKS: z.enum(['allow', 'deny']).default('allow'),
 });

@@ -7,12 +7,14 @@
  * per format: rows, seconds, rows/s, MB, the RSS before, at peak and after, and the RSS growth
  * after the first 10% of rows (a leak grows with rows; a streaming export stays flat).
  * `--size N` changes the sample count; `--heap-mb N` caps the server's V8 old space.
+ * `--images KB`: an image project instead, each image KB kilobytes, exported as `format=zip`
+ * (progress then counts bytes rather than rows).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { seedExportBench } from '#db/bench-export.ts';
+import { seedExportBench, seedImageExportBench } from '#db/bench-export.ts';
 import { createScratchDatabase } from '#db/scratch.ts';
 import { until } from './bench-client.ts';
 
@@ -22,6 +24,8 @@ const SIZE = sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : 200_000;
 const heapArg = process.argv.indexOf('--heap-mb');
 /** Caps the server's V8 old space: an export that held its rows would run out of memory instead of passing. */
 const HEAP_MB = heapArg > 0 ? Number(process.argv[heapArg + 1]) : undefined;
+const imagesArg = process.argv.indexOf('--images');
+const IMAGE_KB = imagesArg > 0 ? Number(process.argv[imagesArg + 1]) : undefined;
 const PORT = 3193;
 const base = `http://127.0.0.1:${PORT}`;
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -39,12 +43,13 @@ function startServer(databaseUrl: string): ChildProcess {
   return child;
 }
 
-async function download(pid: number, url: string, key: string, format: 'csv' | 'jsonl'): Promise<Record<string, unknown>> {
+async function download(pid: number, url: string, key: string, format: 'csv' | 'jsonl' | 'zip'): Promise<Record<string, unknown>> {
   const before = rssOf(pid);
+  // `rows` here is progress: rows for CSV and JSONL, bytes for a zip.
   const samples: { rows: number; rss: number }[] = [];
   let rows = 0;
   let bytes = 0;
-  const timer = setInterval(() => samples.push({ rows, rss: rssOf(pid) }), 50);
+  const timer = setInterval(() => samples.push({ rows: format === 'zip' ? bytes : rows, rss: rssOf(pid) }), 50);
   const t0 = performance.now();
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
   if (!res.ok || !res.body) throw new Error(`export answered ${res.status}: ${await res.text()}`);
@@ -53,21 +58,23 @@ async function download(pid: number, url: string, key: string, format: 'csv' | '
   for (let next = await reader.read(); !next.done; next = await reader.read()) {
     const chunk = next.value;
     bytes += chunk.byteLength;
+    if (format === 'zip') continue;
     // Seeded texts hold no line breaks, so each record ends one line.
     const text = decoder.decode(chunk, { stream: true });
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
   }
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);
+  if (format === 'zip') rows = bytes;
   samples.push({ rows, rss: rssOf(pid) });
   if (format === 'csv') rows -= 1; // the header
   const peak = Math.max(...samples.map((s) => s.rss));
   const afterTenth = samples.find((s) => s.rows >= rows / 10)?.rss ?? before;
   return {
     format,
-    rows,
+    rows: format === 'zip' ? SIZE : rows,
     seconds: Number(seconds.toFixed(2)),
-    rowsPerSecond: Math.round(rows / seconds),
+    rowsPerSecond: Math.round((format === 'zip' ? SIZE : rows) / seconds),
     megabytes: mb(bytes),
     rssBeforeMb: mb(before),
     rssPeakMb: mb(peak),
@@ -87,13 +94,15 @@ try {
   const prefix = randomBytes(6).toString('hex').replace(/[^a-z0-9]/gi, 'x').slice(0, 8).padEnd(8, 'x');
   const key = `sift_${prefix}_${randomBytes(32).toString('base64url')}`;
   const t0 = performance.now();
-  const { projectId } = await seedExportBench(database.db, { size: SIZE, keyPrefix: prefix, keyHash: createHash('sha256').update(key).digest('hex') });
+  const seed = { size: SIZE, keyPrefix: prefix, keyHash: createHash('sha256').update(key).digest('hex') };
+  const { projectId } = IMAGE_KB ? await seedImageExportBench(database.db, { ...seed, imageBytes: IMAGE_KB * 1024 }) : await seedExportBench(database.db, seed);
   console.error(`seeded ${SIZE} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   server = startServer(database.connectionString);
   await until('the server', async () => ((await fetch(`${base}/healthz`).catch(() => undefined))?.status ? true : undefined), 120_000);
   // A small export first, so start-up allocations (route code, pools) are not counted as growth.
-  await fetch(`${base}/api/v1/projects/${projectId}/export?format=jsonl&label=pin_blocked&split=held-out`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text());
-  for (const format of ['csv', 'jsonl'] as const) {
+  const warmUp = IMAGE_KB ? 'format=zip&label=bag&split=held-out' : 'format=jsonl&label=pin_blocked&split=held-out';
+  await fetch(`${base}/api/v1/projects/${projectId}/export?${warmUp}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer());
+  for (const format of IMAGE_KB ? (['zip'] as const) : (['csv', 'jsonl'] as const)) {
     console.log(JSON.stringify({ samples: SIZE, ...(await download(server.pid!, `${base}/api/v1/projects/${projectId}/export?format=${format}`, key, format)) }));
   }
 } finally {

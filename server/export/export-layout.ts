@@ -15,3 +15,6 @@ export const EXPORT_SIGNATURE = ['metadata', 'label', 'resolution', 'split', 'an
 
 /** Columns an export derives from the project (ids, resolution, split, model output): not imported. */
 export const DERIVED_EXPORT_COLUMNS: ReadonlySet<string> = new Set(['id', 'resolution', 'split', 'annotations', 'prediction', 'confidence']);
+
+/** The manifest of a zip export: the JSONL export's records, at the zip's root. Its presence marks a zip as a Sift export. */
+export const EXPORT_MANIFEST = 'samples.jsonl';

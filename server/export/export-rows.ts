@@ -14,10 +14,16 @@ export function splitOf(contentHash: string): Split {
   return isHeldOut(contentHash) ? 'held-out' : 'train';
 }
 
-function toRecord(sample: ExportSample, dataType: 'text' | 'image') {
+/**
+ * `imagePath`: in a zip export, the image's path inside the zip; `image` then holds that path and
+ * `imageName` the image's own name, so the import can give the sample its name back.
+ */
+function toRecord(sample: ExportSample, dataType: 'text' | 'image', imagePath?: string) {
+  let content: Record<string, string | null> = dataType === 'image' ? { image: sample.imageName } : { text: sample.text };
+  if (imagePath !== undefined) content = { image: imagePath, imageName: sample.imageName };
   return {
     id: sample.id,
-    [dataType === 'image' ? 'image' : 'text']: dataType === 'image' ? sample.imageName : sample.text,
+    ...content,
     metadata: sample.metadata,
     label: sample.label,
     resolution: sample.resolution,
@@ -48,6 +54,18 @@ export function toCsvRow(sample: ExportSample, dataType: 'text' | 'image'): stri
   ]);
 }
 
-export function toJsonLine(sample: ExportSample, dataType: 'text' | 'image'): string {
-  return `${JSON.stringify(toRecord(sample, dataType))}\n`;
+export function toJsonLine(sample: ExportSample, dataType: 'text' | 'image', imagePath?: string): string {
+  return `${JSON.stringify(toRecord(sample, dataType, imagePath))}\n`;
+}
+
+/**
+ * Where a sample's image goes in a zip export: `images/<sample id>-<its name's last segment>`, with
+ * anything but letters, digits, `.`, `_` and `-` made `_`. The id keeps paths unique and the name
+ * recognisable; the sample's full name travels in the manifest.
+ */
+export function zipImagePath(sample: { id: number; imageName: string | null }): string {
+  const base = (sample.imageName ?? '').split(/[\\/]/).at(-1) ?? '';
+  // By code point, so the cut to the last 100 (keeping the extension) never splits a character.
+  const safe = Array.from(base.normalize('NFC').replace(/[^\p{L}\p{N}._-]+/gu, '_')).slice(-100).join('');
+  return `images/${sample.id}-${safe || 'image'}`;
 }

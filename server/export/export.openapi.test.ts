@@ -39,6 +39,7 @@ describe('the export route in the OpenAPI document', () => {
       expect(doc.components.schemas.Error!.properties!.error!.properties!.code!.enum).toContain(example.error.code);
     }
     const record = doc.components.schemas.ExportRecord!;
-    expect(Object.keys(record.properties!).filter((k) => k !== 'image').sort()).toEqual([...EXPORT_COLUMNS].sort());
+    expect(Object.keys(record.properties!).filter((k) => k !== 'image' && k !== 'imageName').sort()).toEqual([...EXPORT_COLUMNS].sort());
+    expect(operation.responses['200']!.content!['application/zip']).toBeDefined();
   });
 });

@@ -2,17 +2,20 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { sendError } from '../http/errors.ts';
+import { transferLimit } from '../http/transfer-limit.ts';
 import { ExportParams, ExportQuery } from './export.schema.ts';
 import { openExport, type ExportPrincipal } from './export.service.ts';
 
 /**
- * `GET /api/v1/projects/:projectId/export?format=csv|jsonl&resolved=true&split=train|held-out&label=NAME`:
+ * `GET /api/v1/projects/:projectId/export?format=csv|jsonl|zip&resolved=true&split=train|held-out&label=NAME`:
  * the project's samples, streamed. Authenticated by an `Authorization: Bearer` API key with the
- * `export` scope when the header is present, else by the session cookie.
+ * `export` scope when the header is present, else by the session cookie. Rate- and
+ * concurrency-limited per key or user (see transferLimit).
  */
 export function exportRoutes(deps: AppDeps): Router {
   const routes = Router();
-  routes.get('/projects/:projectId/export', (req, res) => void handleExport(deps, req, res));
+  const limit = transferLimit(deps, 'export', { concurrent: deps.env.SIFT_EXPORT_CONCURRENCY });
+  routes.get('/projects/:projectId/export', limit, (req, res) => void handleExport(deps, req, res));
   return routes;
 }
 
@@ -49,7 +52,7 @@ function principalOf(req: Request, res: Response): ExportPrincipal {
  * 'drain' before reading the next batch, so memory holds about one batch whatever the export's
  * size. A client that goes away ends the loop, which closes the generator (no more queries).
  */
-export async function streamTo(res: Response, chunks: AsyncIterable<string>): Promise<void> {
+export async function streamTo(res: Response, chunks: AsyncIterable<string | Uint8Array>): Promise<void> {
   for await (const chunk of chunks) {
     if (res.destroyed) return;
     if (!res.write(chunk)) await drainedOrClosed(res);

@@ -8,7 +8,7 @@ const flag = z.enum(['true', 'false'], { errorMap: () => ({ message: 'use true o
 /** `GET /api/v1/projects/:projectId/export` query; unknown parameters are refused, not ignored. */
 export const ExportQuery = z
   .object({
-    format: z.enum(['csv', 'jsonl'], { errorMap: () => ({ message: 'format must be csv or jsonl' }) }).default('csv'),
+    format: z.enum(['csv', 'jsonl', 'zip'], { errorMap: () => ({ message: 'format must be csv, jsonl or zip' }) }).default('csv'),
     resolved: flag.default('false'),
     split: z.enum(['train', 'held-out'], { errorMap: () => ({ message: 'split must be train or held-out' }) }).optional(),
     label: z.string().trim().min(1, 'name a label').max(200).optional(),

@@ -1,7 +1,8 @@
-import { listExportBatch } from '#db/exports.ts';
+import { listExportBatch, listImageSizes, type ExportSample } from '#db/exports.ts';
 import { listLabels } from '#db/labels.ts';
 import { findActiveModelVersion } from '#db/models.ts';
 import { findProject, type Project } from '#db/projects.ts';
+import { findSampleImages } from '#db/samples.ts';
 import type { User } from '#db/users.ts';
 import { AppError } from '../errors.ts';
 import { fileSlug } from '../http/file-name.ts';
@@ -11,6 +12,7 @@ import { getProjectAccess } from '../projects/projects.service.ts';
 import { assertRole } from '../projects/roles.ts';
 import type { ExportQuery } from './export.schema.ts';
 import { csvHeader, splitOf, toCsvRow, toJsonLine } from './export-rows.ts';
+import { zipExportChunks } from './export-zip.ts';
 
 /** Samples read per query: big enough to amortise round trips, small enough to keep memory flat. */
 export const EXPORT_BATCH = 1000;
@@ -21,8 +23,8 @@ export type ExportPrincipal = { user: User } | { authorization: string };
 export interface ProjectExport {
   fileName: string;
   contentType: string;
-  /** The file, a batch of records per chunk; nothing is read until it is iterated. */
-  chunks: AsyncIterable<string>;
+  /** The file, a batch of records (or a zip entry) per chunk; nothing is read until it is iterated. */
+  chunks: AsyncIterable<string | Uint8Array>;
 }
 
 /**
@@ -39,11 +41,26 @@ export async function openExport(deps: AppDeps, principal: ExportPrincipal, proj
   }
   const active = await findActiveModelVersion(deps.db, projectId);
   const filters = { projectId, resolvedOnly: query.resolved, labelId, modelVersionId: active?.id ?? null, split: query.split };
+  const now = deps.now();
   return {
-    fileName: exportFileName(project, query.format, deps.now()),
-    contentType: query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-    chunks: readChunks(deps, project.dataType, query.format, filters),
+    fileName: exportFileName(project, query.format, now),
+    contentType: CONTENT_TYPES[query.format],
+    chunks: query.format === 'zip' ? zipChunks(deps, project.dataType, filters, now) : readChunks(deps, project.dataType, query.format, filters),
   };
+}
+
+const CONTENT_TYPES: Record<ExportQuery['format'], string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  zip: 'application/zip',
+};
+
+interface ExportFilters {
+  projectId: number;
+  resolvedOnly: boolean;
+  labelId?: number;
+  modelVersionId: number | null;
+  split?: 'train' | 'held-out';
 }
 
 async function authorizeExport(deps: AppDeps, principal: ExportPrincipal, projectId: number): Promise<Project> {
@@ -63,24 +80,35 @@ async function authorizeExport(deps: AppDeps, principal: ExportPrincipal, projec
  * sample appears once even while labeling goes on (each batch is read as of its own query).
  * The split is a function of the content hash, so it filters in memory, batch by batch.
  */
-async function* readChunks(
-  deps: AppDeps,
-  dataType: 'text' | 'image',
-  format: 'csv' | 'jsonl',
-  filters: { projectId: number; resolvedOnly: boolean; labelId?: number; modelVersionId: number | null; split?: 'train' | 'held-out' },
-): AsyncGenerator<string> {
-  if (format === 'csv') yield csvHeader(dataType);
+async function* readBatches(deps: AppDeps, filters: ExportFilters): AsyncGenerator<ExportSample[]> {
   let afterId = 0;
   for (;;) {
     const batch = await listExportBatch(deps.db, { ...filters, afterId, limit: EXPORT_BATCH });
     const kept = filters.split ? batch.filter((s) => splitOf(s.contentHash) === filters.split) : batch;
-    if (kept.length > 0) yield kept.map((s) => (format === 'csv' ? toCsvRow(s, dataType) : toJsonLine(s, dataType))).join('');
+    if (kept.length > 0) yield kept;
     if (batch.length < EXPORT_BATCH) return;
     afterId = batch[batch.length - 1]!.id;
   }
 }
 
+async function* readChunks(deps: AppDeps, dataType: 'text' | 'image', format: 'csv' | 'jsonl', filters: ExportFilters): AsyncGenerator<string> {
+  if (format === 'csv') yield csvHeader(dataType);
+  for await (const batch of readBatches(deps, filters)) {
+    yield batch.map((s) => (format === 'csv' ? toCsvRow(s, dataType) : toJsonLine(s, dataType))).join('');
+  }
+}
+
+function zipChunks(deps: AppDeps, dataType: 'text' | 'image', filters: ExportFilters, modified: Date): AsyncIterable<Uint8Array> {
+  return zipExportChunks({
+    dataType,
+    batches: readBatches(deps, filters),
+    imageSizes: (ids) => listImageSizes(deps.db, filters.projectId, ids),
+    images: (ids) => findSampleImages(deps.db, filters.projectId, ids),
+    modified,
+  });
+}
+
 /** `sift-<project name, letters and digits only>-<id>-<yyyy-mm-dd>.<ext>`: safe in any header or file system. */
-export function exportFileName(project: { id: number; name: string }, format: 'csv' | 'jsonl', now: Date): string {
+export function exportFileName(project: { id: number; name: string }, format: ExportQuery['format'], now: Date): string {
   return `sift-${fileSlug(project.name)}-${project.id}-${now.toISOString().slice(0, 10)}.${format}`;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { sendError } from '../http/errors.ts';
 import { readMultipart } from '../http/multipart.ts';
+import { transferLimit } from '../http/transfer-limit.ts';
 import { getProjectAccess } from '../projects/projects.service.ts';
 import { findSampleImage } from '#db/samples.ts';
 import { authorizeImport, importLimitsFor, importSamples, previewImport } from './import.service.ts';
@@ -12,11 +13,16 @@ import { RowIdParam } from '../http/ids.ts';
 const Params = z.object({ projectId: RowIdParam });
 const SampleParams = Params.extend({ sampleId: RowIdParam });
 
-/** Session-authenticated REST routes for uploads and image bytes (files don't fit tRPC's JSON). */
+/**
+ * REST routes for uploads (a session, or an API key with the import scope; rate-limited per key or
+ * user, see transferLimit) and image bytes (session only): files don't fit tRPC's JSON.
+ */
 export function importRoutes(deps: AppDeps): Router {
   const routes = Router();
-  routes.post('/projects/:projectId/import', (req, res) => void handleImport(deps, req, res, 'import'));
-  routes.post('/projects/:projectId/import/preview', (req, res) => void handleImport(deps, req, res, 'preview'));
+  // One allowance for imports and previews (each reads an upload); image reads are not limited.
+  const limit = transferLimit(deps, 'import');
+  routes.post('/projects/:projectId/import', limit, (req, res) => void handleImport(deps, req, res, 'import'));
+  routes.post('/projects/:projectId/import/preview', limit, (req, res) => void handleImport(deps, req, res, 'preview'));
   routes.get('/projects/:projectId/samples/:sampleId/image', (req, res) => void sendImage(deps, req, res));
   return routes;
 }

@@ -64,8 +64,28 @@ export interface SampleDraft {
   /** CSV: the other columns, as strings. JSONL/JSON: the other keys. Images: file and archive names. */
   metadata: Record<string, unknown>;
   /** sha256 hex of the normalized text (NFC, whitespace collapsed, trimmed) or of the image bytes. */
-  contentHash: string;  /** The label name from the file's label column (text imports), when the row has one. */
+  contentHash: string;
+  /** The label name from the file's label column (text imports), when the row has one. */
   label?: string;
+  /**
+   * Annotations the file carries for this Sample (a Sift export's `annotations`): restored as their
+   * annotators' own where those are members of the project. Labels are already checked.
+   */
+  annotations?: ImportedAnnotation[];
+}
+
+/** One annotation read from an upload, not yet stored. */
+export interface ImportedAnnotation {
+  /** The annotator's email, lowercased: matched against the project's members. */
+  annotator: string;
+  /** A label name of the project. */
+  label: string;
+  /** When it was made (ISO 8601); absent: the time of the import. */
+  at?: string;
+  /** When its label last changed (ISO 8601); absent: `at`. */
+  updatedAt?: string;
+  /** Time spent on the sample; absent: 0. */
+  durationMs?: number;
 }
 
 export type TextFormat = 'csv' | 'jsonl';
@@ -81,6 +101,8 @@ export interface ParsedText {
 export interface TextPreview {
   format: TextFormat;
   columns: string[];
-  /** Up to the first 5 rows, each keyed by column. */
+  /** Up to the first 5 rows, each keyed by column (a CSV export's formula guards taken off, as the import does). */
   rows: Record<string, unknown>[];
+  /** The label column the import reads when none is named: `label` in a Sift export; absent otherwise. */
+  defaultLabelField?: string;
 }

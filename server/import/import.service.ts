@@ -1,8 +1,9 @@
 import { insertImportBatch, insertSampleRows, updateImportBatchCounts, type SampleInsert } from '#db/samples.ts';
-import { insertImportedAnnotations } from '#db/annotations.ts';
+import { insertImportedAnnotations } from '#db/imported-annotations.ts';
 import { listLabels, type Label } from '#db/labels.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { findUserById, type User } from '#db/users.ts';
+import { listMembers } from '#db/projects.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { getProjectAccess, type ProjectAccess } from '../projects/projects.service.ts';
@@ -10,7 +11,9 @@ import { authenticateApiKey } from '../api-keys/api-keys.service.ts';
 import { assertRole } from '../projects/roles.ts';
 import { defaultImportLimits, type ImportLimits, type SampleDraft } from './import.schema.ts';
 import { parseTextFile, previewTextFile } from './parse-text.ts';
-import { parseImageFiles } from './parse-images.ts';
+import { isZip, parseImageFiles } from './parse-images.ts';
+import { planImportedLabels } from './imported-labels.ts';
+import { parseTextZip } from './export-manifest.ts';
 import { scheduleEmbedding, scheduleTraining } from '../learning/learning.service.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 
@@ -22,8 +25,10 @@ export interface ImportResult {
   rows: number;
   imported: number;
   duplicates: number;
-  /** Imported samples that came with a label (annotated by the importing user and resolved). */
+  /** New samples that arrived resolved: with a label, or with annotations that agree. */
   labeled: number;
+  /** Annotations from a Sift export restored as their annotators' own (members of this project). */
+  restored: number;
 }
 
 export function importLimitsFor(deps: AppDeps): ImportLimits {
@@ -85,8 +90,8 @@ export async function importSamples(
     const inserted = await insertSampleRows(trx, projectId, batchId, unique.map(toInsert));
     const duplicates = drafts.length - inserted.length;
     await updateImportBatchCounts(trx, batchId, inserted.length, duplicates);
-    const labeled = await annotateImported(trx, { projectId, user, access, labels, unique, inserted });
-    return { batchId, rows: drafts.length, imported: inserted.length, duplicates, labeled };
+    const { labeled, restored } = await annotateImported(trx, { projectId, user, access, labels, unique, inserted, now: deps.now() });
+    return { batchId, rows: drafts.length, imported: inserted.length, duplicates, labeled, restored };
   });
   await deps.bus
     .publish({ projectId, type: 'import.completed', data: { ...result, userId: user.id } })
@@ -98,23 +103,30 @@ export async function importSamples(
 }
 
 /**
- * Labels from the file's label column become the importing user's annotations on the samples
- * this import inserted (rows skipped as duplicates keep what they had), and resolve them.
+ * Labels and annotations from the file, on the samples this import inserted (rows skipped as
+ * duplicates keep what they had): a Sift export's annotations by project members come back as
+ * theirs, other labels become the importing user's; see planImportedLabels for the resolutions.
  */
 async function annotateImported(
   trx: AppDeps['db'],
-  input: { projectId: number; user: User; access: ProjectAccess; labels: Label[]; unique: SampleDraft[]; inserted: { id: number; contentHash: string }[] },
-): Promise<number> {
-  const labelIdOf = new Map(input.labels.map((l) => [l.name, l.id]));
-  const labelOf = new Map(input.unique.flatMap((d) => (d.label === undefined ? [] : [[d.contentHash, labelIdOf.get(d.label)!] as const])));
-  const entries = input.inserted.flatMap((s) => {
-    const labelId = labelOf.get(s.contentHash);
-    return labelId === undefined ? [] : [{ sampleId: s.id, labelId }];
+  input: { projectId: number; user: User; access: ProjectAccess; labels: Label[]; unique: SampleDraft[]; inserted: { id: number; contentHash: string }[]; now: Date },
+): Promise<{ labeled: number; restored: number }> {
+  const draftOf = new Map(input.unique.filter((d) => d.label !== undefined || d.annotations !== undefined).map((d) => [d.contentHash, d]));
+  const samples = input.inserted.flatMap((s) => {
+    const draft = draftOf.get(s.contentHash);
+    return draft ? [{ sampleId: s.id, draft }] : [];
   });
-  if (entries.length === 0) return 0;
-  const { overlap } = readProjectSettings(input.access.project.settings);
-  await insertImportedAnnotations(trx, { projectId: input.projectId, userId: input.user.id, method: overlap > 1 ? 'review' : 'single', entries });
-  return entries.length;
+  if (samples.length === 0) return { labeled: 0, restored: 0 };
+  const members = samples.some((s) => s.draft.annotations) ? await listMembers(trx, input.projectId) : [];
+  const plan = planImportedLabels(samples, {
+    labelIdOf: new Map(input.labels.map((l) => [l.name, l.id])),
+    memberIdOf: new Map(members.map((m) => [m.email.toLowerCase(), m.userId])),
+    importerId: input.user.id,
+    overlap: readProjectSettings(input.access.project.settings).overlap,
+    now: input.now,
+  });
+  await insertImportedAnnotations(trx, { projectId: input.projectId, annotations: plan.annotations, resolutions: plan.resolutions });
+  return { labeled: plan.resolutions.length, restored: plan.restored };
 }
 
 /** Files and the columns to read; `labelField` names a column of label names (text imports). */
@@ -124,13 +136,16 @@ export interface ImportFilesInput {
   labelField?: string;
 }
 
+/** Image projects: images and zips (a Sift zip export brings labels). Text projects: one CSV/JSONL file, or a Sift zip export. */
 function parseUpload(access: ProjectAccess, input: ImportFilesInput, limits: ImportLimits, labels: Label[]) {
+  const labelNames = labels.map((l) => l.name);
   if (access.project.dataType === 'image') {
-    return { drafts: parseImageFiles(input.files, limits), format: 'images' };
+    return { drafts: parseImageFiles(input.files, limits, labelNames), format: 'images' };
   }
   if (input.files.length !== 1) throw new AppError('INVALID', 'import one CSV or JSONL file at a time');
   const file = input.files[0]!;
-  const parsed = parseTextFile({ fileName: file.name, data: file.data, textField: input.textField, labelField: input.labelField, labelNames: labels.map((l) => l.name), limits });
+  const options = { textField: input.textField, labelField: input.labelField, labelNames, limits };
+  const parsed = isZip(file) ? parseTextZip(file, options) : parseTextFile({ fileName: file.name, data: file.data, ...options });
   return { drafts: parsed.samples, format: parsed.format };
 }
 

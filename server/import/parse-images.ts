@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { readImageHeader } from './image-header.ts';
-import { defaultImportLimits, maxImageSide, type ImportLimits, type SampleDraft } from './import.schema.ts';
+import { EXPORT_MANIFEST } from '../export/export-layout.ts';
+import { findExportManifest, readExportManifest } from './export-manifest.ts';
+import { defaultImportLimits, maxImageSide, type ImportLimits, type ParsedText, type SampleDraft } from './import.schema.ts';
 import { inflateZipEntry, listZipEntries, type ZipEntry } from './zip.ts';
 
 /** Running totals over one upload, shared by its loose images and zips. */
@@ -20,9 +22,10 @@ interface PlannedEntry {
  * Turns uploaded image files into SampleDrafts, expanding any zip (by `.zip` name or
  * `PK\x03\x04` magic). Images are recognized by their bytes, not their names. Throws one
  * AppError naming the file or `archive.zip/entry` and never returns part of an upload.
- * Duplicate images are kept: the import service dedupes by contentHash.
+ * Duplicate images are kept: the import service dedupes by contentHash. A Sift zip export
+ * brings labels, which must be among `labelNames`.
  */
-export function parseImageFiles(files: { name: string; data: Buffer }[], limits: ImportLimits = defaultImportLimits): SampleDraft[] {
+export function parseImageFiles(files: { name: string; data: Buffer }[], limits: ImportLimits = defaultImportLimits, labelNames: string[] = []): SampleDraft[] {
   const budget: Budget = { images: 0, bytes: 0 };
   const drafts: SampleDraft[] = [];
   for (const file of files) {
@@ -30,7 +33,7 @@ export function parseImageFiles(files: { name: string; data: Buffer }[], limits:
       throw new AppError('TOO_LARGE', `${file.name}: file is ${file.data.length} bytes, over the ${limits.maxFileBytes}-byte limit`);
     }
     if (isZip(file)) {
-      for (const draft of expandZip(file, limits, budget, drafts.length)) drafts.push(draft);
+      for (const draft of expandZip(file, { limits, labelNames }, budget, drafts.length)) drafts.push(draft);
       continue;
     }
     spend(budget, file.data.length, limits);
@@ -44,9 +47,16 @@ export function parseImageFiles(files: { name: string; data: Buffer }[], limits:
  * Checks every entry's path and declared size against the limits before inflating any,
  * so a zip bomb is refused from its central directory alone.
  */
-function expandZip(zip: { name: string; data: Buffer }, limits: ImportLimits, budget: Budget, rowsBefore: number): SampleDraft[] {
+function expandZip(zip: { name: string; data: Buffer }, options: { limits: ImportLimits; labelNames: string[] }, budget: Budget, rowsBefore: number): SampleDraft[] {
+  const { limits, labelNames } = options;
+  const entries = listZipEntries(zip.data, zip.name, limits.maxZipEntries);
+  const manifest = findExportManifest(entries);
+  if (manifest) {
+    const parsed = readExportManifest(zip, manifest, { limits: { ...limits, maxRows: Math.min(limits.maxRows, limits.maxImages) }, textField: 'image', labelNames });
+    return expandExportZip(zip, entries, parsed, limits, budget, rowsBefore);
+  }
   const planned: PlannedEntry[] = [];
-  for (const entry of listZipEntries(zip.data, zip.name, limits.maxZipEntries)) {
+  for (const entry of entries) {
     const path = normalizeEntryPath(entry.name);
     if (path === undefined) throw new AppError('INVALID', `${zip.name}/${entry.name}: unsafe path in zip`);
     if (isDirectory(entry.name) || path === '' || isJunk(path)) continue;
@@ -63,6 +73,42 @@ function expandZip(zip: { name: string; data: Buffer }, limits: ImportLimits, bu
     if (isZipMagic(data)) throw new AppError('INVALID', `${label}: nested zip archives are not supported`);
     const metadata = { fileName: entry.name, archive: zip.name };
     return toImageDraft({ name: path, label, data }, metadata, rowsBefore + i + 1, limits);
+  });
+}
+
+/**
+ * A Sift zip export: each manifest row's image (its `image` path), with the row's metadata, name
+ * (`imageName`), label and annotations. Images the manifest does not name are ignored: the manifest is the
+ * export's index, and an unwanted sample cannot be taken out of a project once imported.
+ */
+function expandExportZip(zip: { name: string; data: Buffer }, entries: ZipEntry[], manifest: ParsedText, limits: ImportLimits, budget: Budget, rowsBefore: number): SampleDraft[] {
+  const byPath = new Map<string, ZipEntry>();
+  for (const entry of entries) {
+    const path = normalizeEntryPath(entry.name);
+    if (path === undefined) throw new AppError('INVALID', `${zip.name}/${entry.name}: unsafe path in zip`);
+    if (!isDirectory(entry.name) && path !== EXPORT_MANIFEST) byPath.set(path, entry);
+  }
+  const planned = manifest.samples.map((draft) => {
+    const where = `${zip.name}/${EXPORT_MANIFEST} line ${draft.row}`;
+    const path = normalizeEntryPath(draft.text ?? '');
+    if (!path) throw new AppError('INVALID', `${where}: unsafe image path ${JSON.stringify(draft.text)}`);
+    const entry = byPath.get(path);
+    if (!entry) throw new AppError('INVALID', `${where}: image "${path}" is not in the zip`);
+    const label = `${where} (${path})`;
+    if (entry.size > limits.maxImageBytes) {
+      throw new AppError('TOO_LARGE', `${label}: declares ${entry.size} bytes, over the ${limits.maxImageBytes}-byte limit per image`);
+    }
+    spend(budget, entry.size, limits);
+    return { draft, entry, path, label };
+  });
+  return planned.map(({ draft, entry, path, label }, i) => {
+    const data = inflateZipEntry(zip.data, entry, label);
+    if (isZipMagic(data)) throw new AppError('INVALID', `${label}: nested zip archives are not supported`);
+    const { imageName, ...metadata } = draft.metadata;
+    const name = typeof imageName === 'string' && imageName.trim() !== '' ? imageName : path;
+    // What the manifest row brings besides its sample (its label, its annotations) rides along.
+    const { text: _path, row: _row, metadata: _metadata, contentHash: _hash, ...carried } = draft;
+    return { ...carried, ...toImageDraft({ name, label, data }, metadata, rowsBefore + i + 1, limits) };
   });
 }
 
@@ -124,7 +170,8 @@ function isJunk(path: string): boolean {
   return segments[0] === '__MACOSX' || segments.some((segment) => segment.startsWith('.')) || base === 'thumbs.db' || base === 'desktop.ini';
 }
 
-function isZip(file: { name: string; data: Buffer }): boolean {
+/** A zip upload: by its `.zip` name or its first bytes. */
+export function isZip(file: { name: string; data: Buffer }): boolean {
   return /\.zip$/i.test(file.name) || isZipMagic(file.data);
 }
 

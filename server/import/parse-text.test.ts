@@ -155,4 +155,12 @@ describe('previewTextFile', () => {
     const jsonl = previewTextFile({ fileName: 'p.jsonl', data: utf8('{"a":1}\n{"b":"x"}\n') });
     expect(jsonl).toEqual({ format: 'jsonl', columns: ['a', 'b'], rows: [{ a: 1 }, { b: 'x' }] });
   });
+
+  it("names an export's label column and shows its cells as the import reads them", () => {
+    const csv = ['id,text,metadata,label,resolution,split,annotations', `1,'=1+1,{},'+1,single,train,1`].join('\n');
+    const preview = previewTextFile({ fileName: 'export.csv', data: utf8(csv) });
+    expect(preview.defaultLabelField).toBe('label');
+    expect(preview.rows[0]).toMatchObject({ text: '=1+1', label: '+1' });
+    expect(previewTextFile({ fileName: 'p.csv', data: utf8('text,label\na,b\n') })).not.toHaveProperty('defaultLabelField');
+  });
 });

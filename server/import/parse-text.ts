@@ -9,7 +9,7 @@ import {
   type TextPreview,
 } from './import.schema.ts';
 import { readCsvTable, readJsonTable, type TextRecord, type TextTable } from './text-records.ts';
-import { chooseLabelField, isExportLayout, readLabel, readMetadata, unguardRecord, type LabelOptions } from './labeled-rows.ts';
+import { chooseLabelField, isExportLayout, readAnnotations, readLabel, readMetadata, unguardRecord, type LabelOptions } from './labeled-rows.ts';
 
 const previewRowCount = 5;
 const defaultTextField = 'text';
@@ -58,12 +58,15 @@ export function parseTextFile(
 }
 
 /**
- * Reads the columns and first rows of a text file so the user can pick the text column;
+ * Reads the columns and first rows of a text file so the user can pick the text and label columns;
  * applies the default limits and throws like parseTextFile on a malformed head.
  */
 export function previewTextFile(input: { fileName: string; data: Buffer }): TextPreview {
   const { format, table } = readTable(input.fileName, input.data, defaultImportLimits, previewRowCount);
-  return { format, columns: table.columns, rows: table.records.map((record) => record.fields) };
+  const exportLayout = isExportLayout(table.columns);
+  const records = exportLayout && format === 'csv' ? table.records.map(unguardRecord) : table.records;
+  const defaultLabelField = chooseLabelField(table.columns, undefined, format === 'csv' ? 'column' : 'field');
+  return { format, columns: table.columns, rows: records.map((record) => record.fields), ...(defaultLabelField === undefined ? {} : { defaultLabelField }) };
 }
 
 /** sha256 hex of text normalized so that copies differing only in Unicode form or spacing collide. */
@@ -152,7 +155,8 @@ function toTextDraft(record: TextRecord, columns: DraftColumns, noun: string, li
   const problem = findUnstorableString(fields) ?? findUnstorableString(metadata);
   if (problem) throw new AppError('INVALID', `${where}: ${problem}`);
   const label = columns.label === undefined ? undefined : readLabel(record, columns.label, noun, columns.labelNames);
-  return { row: record.row, text, metadata, contentHash: hashText(text), ...(label === undefined ? {} : { label }) };
+  const annotations = columns.exportLayout ? readAnnotations(record, columns.labelNames) : [];
+  return { row: record.row, text, metadata, contentHash: hashText(text), ...(label === undefined ? {} : { label }), ...(annotations.length === 0 ? {} : { annotations }) };
 }
 
 /** Counts code points, as Postgres counts characters; skips the walk when UTF-16 length already fits. */

@@ -19,11 +19,15 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-const endSignature = 0x06054b50;
-const zip64LocatorSignature = 0x07064b50;
-const zip64EndSignature = 0x06064b50;
-const centralSignature = 0x02014b50;
-const localSignature = 0x04034b50;
+/** Record signatures of the zip format (APPNOTE 4.3), shared with the export's writer. */
+export const ZIP_SIGNATURE = {
+  local: 0x04034b50,
+  central: 0x02014b50,
+  end: 0x06054b50,
+  zip64End: 0x06064b50,
+  zip64Locator: 0x07064b50,
+} as const;
+const { end: endSignature, zip64Locator: zip64LocatorSignature, zip64End: zip64EndSignature, central: centralSignature, local: localSignature } = ZIP_SIGNATURE;
 const u16Max = 0xffff;
 const u32Max = 0xffffffff;
 const nameDecoder = new TextDecoder('utf-8');

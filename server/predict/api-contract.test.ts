@@ -18,7 +18,7 @@ const schema = (name: string): SchemaObject => doc.components.schemas[name]!;
 const samples = {
   PredictResponse: { modelVersion: 1, predictions: [] } satisfies Required<PredictResponse>,
   Prediction: { label: 'a', confidence: 1, probabilities: {}, abstained: true } satisfies Required<Prediction>,
-  ImportResult: { batchId: 1, rows: 1, imported: 1, duplicates: 0, labeled: 0 } satisfies Required<ImportResult>,
+  ImportResult: { batchId: 1, rows: 1, imported: 1, duplicates: 0, labeled: 0, restored: 0 } satisfies Required<ImportResult>,
   ImportedModelVersion: { versionId: 1, version: 1, status: 'candidate', labels: [], reason: 'r' } satisfies Required<ImportedModelVersion>,
 };
 

@@ -2,8 +2,8 @@
  * Per-key token buckets: a key may burst up to a minute's allowance, then gets one request per
  * 60/rate seconds. In memory, per server process (several processes each allow the full rate).
  */
-export class RateLimiter {
-  private readonly buckets = new Map<number, { tokens: number; at: number }>();
+export class RateLimiter<K = number> {
+  private readonly buckets = new Map<K, { tokens: number; at: number }>();
 
   constructor(
     private readonly perMinute: number,
@@ -11,7 +11,7 @@ export class RateLimiter {
   ) {}
 
   /** Takes one token for `key`; when none is left, says after how many seconds one will be. */
-  take(key: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  take(key: K): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const now = this.now();
     const refillPerMs = this.perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };

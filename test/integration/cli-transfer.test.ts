@@ -14,6 +14,7 @@ import { TestClient } from '#test/setup/http.ts';
 import { freePort } from '#test/setup/free-port.ts';
 import { buildUser } from '#test/factories/users.ts';
 import { banking77Rows } from '#test/factories/banking77.ts';
+import { encodePng } from '#test/factories/images.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate'];
 
@@ -40,8 +41,8 @@ describe('sift import / export against a running server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function projectWithKey(scopes: string[]) {
-    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Cli', dataType: 'text', labels: CATEGORIES.map((name) => ({ name })) });
+  async function projectWithKey(scopes: string[], dataType = 'text') {
+    const project = await owner.mutate<{ id: number }>('projects.create', { name: 'Cli', dataType, labels: CATEGORIES.map((name) => ({ name })) });
     const { key } = await owner.mutate<{ key: string }>('apiKeys.create', { projectId: project.id, name: 'cli', scopes });
     return { projectId: project.id, key };
   }
@@ -77,6 +78,25 @@ describe('sift import / export against a running server', () => {
     expect(again.stdout).toMatch(/30 imported, 0 already there, 30 with labels/);
     expect(await finalLabels(target.projectId)).toEqual(await finalLabels(source.projectId));
     expect((await finalLabels(target.projectId)).size).toBe(30);
+  }, 120_000);
+
+  it('exports an image project as a zip with the images, which imports into a second project with its labels', async () => {
+    const source = await projectWithKey(['import', 'export'], 'image');
+    const pngs = [1, 2, 3].map((side) => encodePng(side, side));
+    pngs.forEach((png, i) => writeFileSync(path.join(dir, `${i}.png`), png));
+    for (const i of [0, 1, 2]) await sift(['import', '--project', String(source.projectId), '--file', path.join(dir, `${i}.png`), '--server', app.baseUrl, '--key', source.key]);
+    const project = await owner.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: source.projectId });
+    const ids = await app.database.db.selectFrom('sample').select('id').where('project_id', '=', source.projectId).orderBy('id').execute();
+    await owner.mutate('labeling.annotateMany', { projectId: source.projectId, sampleIds: ids.slice(0, 2).map((r) => r.id), labelId: project.labels[1]!.id });
+
+    const out = path.join(dir, 'images.zip');
+    const exported = await sift(['export', '--project', String(source.projectId), '--format', 'zip', '--out', out, '--server', app.baseUrl, '--key', source.key]);
+    expect(exported).toMatchObject({ code: 0 });
+    expect(exported.stderr).toMatch(/done: [\d.]+ [KM]?B$/m);
+    const target = await projectWithKey(['import'], 'image');
+    const again = await sift(['import', '--project', String(target.projectId), '--file', out, '--server', app.baseUrl, '--key', target.key]);
+    expect(again.stdout).toMatch(/3 imported, 0 already there, 2 with labels/);
+    expect((await sift(['export', '--project', String(source.projectId), '--format', 'tar', '--key', source.key])).stderr).toMatch(/--format is csv, jsonl or zip/);
   }, 120_000);
 
   it('says what is wrong: keys, scopes, files, servers', async () => {

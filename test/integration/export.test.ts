@@ -162,7 +162,7 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
 
   it('answers bad parameters with 400 and a clear message', async () => {
     const cases: [string, RegExp][] = [
-      ['?format=xml', /format must be csv or jsonl/],
+      ['?format=xml', /format must be csv, jsonl or zip/],
       ['?split=test', /split must be train or held-out/],
       ['?resolved=yes', /resolved: use true or false/],
       ['?label=nope', /label "nope" is not in this project's label set/],
@@ -188,7 +188,13 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
     const key = (rows: Row[]) => rows.map((r) => [r.text, r.label, r.metadata, r.split]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
     const read = format === 'csv' ? readCsv : readJsonl;
     expect(key(read(again))).toEqual(key(read(exported)));
-    expect(read(again).every((r) => r.label === null || (r.resolution === 'single' && r.annotations.length === 1 && r.annotations[0]!.durationMs === 0))).toBe(true);
+    // The owner is the copy's only member: their own annotations come back as they were; the other
+    // labels become theirs (durationMs 0); the other annotators' are not recreated.
+    const before = new Map(read(exported).map((r) => [r.text, r]));
+    for (const r of read(again)) {
+      const original = before.get(r.text)!.annotations.find((a) => a.email === r.annotations[0]?.email);
+      expect(r.label === null ? r.annotations : [r.resolution, r.annotations.length, r.annotations[0]!.durationMs], r.text).toEqual(r.label === null ? [] : ['single', 1, original?.durationMs ?? 0]);
+    }
   });
 
   it('rejects an export whose labels the project lacks, naming the row, and imports nothing', async () => {

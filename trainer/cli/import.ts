@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { createProgress, formatBytes } from './progress.ts';
 import { connect, explain, REMOTE_OPTIONS } from './remote.ts';
 
-const USAGE = `usage: sift import --project ID --file FILE [--label-field NAME] [--text-field NAME]
+const USAGE = `usage: sift import --project ID --file FILE (CSV, TSV, JSONL, JSON, an image, a zip of images, or a zip export: labels come along)
+       [--label-field NAME] [--text-field NAME]
        [--server URL (or SIFT_URL, default http://localhost:3000)] [--key KEY (or SIFT_API_KEY; import scope)]`;
 const EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.json', '.zip', '.png', '.jpg', '.jpeg', '.gif', '.webp'];
 
@@ -30,5 +31,6 @@ export async function runImport(argv: string[]): Promise<void> {
       throw explain(error, 'import');
     });
   progress.finish('done');
-  console.log(`${result.imported} imported, ${result.duplicates} already there, ${result.labeled} with labels (${result.rows} rows; batch ${result.batchId})`);
+  const restored = result.restored > 0 ? `, ${result.restored} annotations restored to their annotators` : '';
+  console.log(`${result.imported} imported, ${result.duplicates} already there, ${result.labeled} with labels${restored} (${result.rows} rows; batch ${result.batchId})`);
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { defaultExportOptions, exportCurl, exportUrl, type ExportOptions } from '../utils/export.ts';
+import { defaultExportOptionsFor, exportCurl, exportFormatsFor, exportUrl, type ExportFormat, type ExportOptions } from '../utils/export.ts';
 import { CodeBlock } from './code-block.tsx';
 
 interface Props {
@@ -10,23 +10,34 @@ interface Props {
   origin: string;
 }
 
+const FORMAT_NAMES: Record<ExportFormat, { choice: string; button: string }> = {
+  csv: { choice: 'CSV', button: 'CSV' },
+  jsonl: { choice: 'JSON Lines', button: 'JSONL' },
+  zip: { choice: 'ZIP with the images', button: 'ZIP' },
+};
+
+const ROUND_TRIP = {
+  text: 'A CSV or JSONL export imports back into a project with the same labels.',
+  image: 'Only the ZIP holds the images (with the JSONL records as samples.jsonl); it imports back into an image project with the same labels.',
+};
+
 /** Leads and owners: pick a format and filters, then download (a plain link: the server streams the file). */
 export function ExportPanel({ projectId, dataType, labels, origin }: Props) {
-  const [options, setOptions] = useState<ExportOptions>(defaultExportOptions);
+  const [options, setOptions] = useState<ExportOptions>(() => defaultExportOptionsFor(dataType));
   const set = (patch: Partial<ExportOptions>) => setOptions((current) => ({ ...current, ...patch }));
   return (
     <section className="panel narrow-wide export-panel" aria-labelledby="export-heading">
       <h2 id="export-heading">Export data</h2>
       <p className="muted">
         Every sample with its final label and how it was resolved, its split (train or the fixed held-out 20%), every annotation (who, when, how long) and
-        the live model's prediction where it has one. The file holds annotators' names and emails. {dataType === 'text' ? 'A CSV or JSONL export imports back into a project with the same labels.' : ''}
+        the live model's prediction where it has one. The file holds annotators' names and emails. {ROUND_TRIP[dataType]}
       </p>
       <div className="export-panel__grid">
         <fieldset className="export-panel__format">
           <legend>Format</legend>
-          {(['csv', 'jsonl'] as const).map((format) => (
+          {exportFormatsFor(dataType).map((format) => (
             <label key={format} className="export-panel__choice">
-              <input type="radio" name="format" value={format} checked={options.format === format} onChange={() => set({ format })} /> {format === 'csv' ? 'CSV' : 'JSON Lines'}
+              <input type="radio" name="format" value={format} checked={options.format === format} onChange={() => set({ format })} /> {FORMAT_NAMES[format].choice}
             </label>
           ))}
         </fieldset>
@@ -56,7 +67,7 @@ export function ExportPanel({ projectId, dataType, labels, origin }: Props) {
       </div>
       <p className="actions">
         <a className="button button--primary" href={exportUrl(projectId, options)} download data-testid="export-download">
-          Download {options.format === 'csv' ? 'CSV' : 'JSONL'}
+          Download {FORMAT_NAMES[options.format].button}
         </a>
       </p>
       <h3>From a script</h3>

@@ -8,8 +8,14 @@ function describeCell(value: unknown): string {
   return text.length > maxCell ? `${text.slice(0, maxCell)}…` : text;
 }
 
-/** The first rows of a file, the chosen text column highlighted. */
-export function PreviewTable({ preview, column }: { preview: TextPreview; column: string }) {
+/** The cell class of a column: the text column highlighted, the label column tinted. */
+function columnClass(c: string, column: string, labelColumn: string): string | undefined {
+  if (c === column) return 'is-selected';
+  return c === labelColumn ? 'is-label' : undefined;
+}
+
+/** The first rows of a file, the chosen text and label columns marked. */
+export function PreviewTable({ preview, column, labelColumn = '' }: { preview: TextPreview; column: string; labelColumn?: string }) {
   return (
     <div className="table-wrap">
       <table className="table table--preview">
@@ -17,8 +23,9 @@ export function PreviewTable({ preview, column }: { preview: TextPreview; column
         <thead>
           <tr>
             {preview.columns.map((c) => (
-              <th key={c} scope="col" className={c === column ? 'is-selected' : undefined}>
+              <th key={c} scope="col" className={columnClass(c, column, labelColumn)}>
                 {c}
+                {c === column ? <span className="table__role">text</span> : c === labelColumn ? <span className="table__role">label</span> : null}
               </th>
             ))}
           </tr>
@@ -27,7 +34,7 @@ export function PreviewTable({ preview, column }: { preview: TextPreview; column
           {preview.rows.map((row, i) => (
             <tr key={i}>
               {preview.columns.map((c) => (
-                <td key={c} className={c === column ? 'is-selected' : undefined}>
+                <td key={c} className={columnClass(c, column, labelColumn)}>
                   {describeCell(row[c])}
                 </td>
               ))}

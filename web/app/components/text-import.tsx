@@ -3,7 +3,9 @@ import { describeError } from '../utils/errors.ts';
 import { formatBytes, sentence } from '../utils/format.ts';
 import { previewTextFile, type TextPreview } from '../utils/upload.client.ts';
 import { useImportUpload } from '../utils/use-import-upload.ts';
+import { defaultLabelColumn } from '../utils/import-labels.ts';
 import { ImportStatus, type ImportLimits } from './import-status.tsx';
+import { LabelColumnField } from './label-column-field.tsx';
 import { PreviewTable } from './preview-table.tsx';
 
 /** The column a file's text most likely lives in: `text` when there is one. */
@@ -11,13 +13,21 @@ function defaultColumn(columns: string[]): string {
   return columns.find((c) => c === 'text') ?? columns.find((c) => c.toLowerCase() === 'text') ?? columns[0] ?? '';
 }
 
-/** CSV/JSONL import: pick a file, check its preview, choose the text column, import. */
-export function TextImport({ projectId, limits }: { projectId: number; limits: ImportLimits }) {
+interface Props {
+  projectId: number;
+  limits: ImportLimits;
+  /** The project's label names: a label column's values must be among them. */
+  labelNames: string[];
+}
+
+/** CSV/JSONL import: pick a file, check its preview, choose the text and label columns, import. */
+export function TextImport({ projectId, limits, labelNames }: Props) {
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<TextPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [column, setColumn] = useState('');
+  const [labelColumn, setLabelColumn] = useState('');
   const upload = useImportUpload(projectId);
 
   async function chooseFile(event: ChangeEvent<HTMLInputElement>) {
@@ -31,16 +41,21 @@ export function TextImport({ projectId, limits }: { projectId: number; limits: I
       const result = await previewTextFile(projectId, chosen);
       setPreview(result);
       setColumn(defaultColumn(result.columns));
+      setLabelColumn(defaultLabelColumn(result.columns, result.defaultLabelField));
     } catch (error) {
       setPreviewError(describeError(error));
     }
   }
+
+  // One column cannot be both the text and its label.
+  const chosenLabel = labelColumn === column ? '' : labelColumn;
 
   function startImport(event: FormEvent) {
     event.preventDefault();
     if (!file) return;
     const form = new FormData();
     form.append('textField', column);
+    if (chosenLabel) form.append('labelField', chosenLabel);
     form.append('file', file);
     void upload.start(form);
   }
@@ -76,7 +91,8 @@ export function TextImport({ projectId, limits }: { projectId: number; limits: I
             </select>
             <p className="field__hint">The other columns are kept with each sample as metadata.</p>
           </div>
-          <PreviewTable preview={preview} column={column} />
+          <LabelColumnField preview={preview} textColumn={column} value={chosenLabel} onChange={setLabelColumn} labelNames={labelNames} disabled={upload.busy} />
+          <PreviewTable preview={preview} column={column} labelColumn={chosenLabel} />
           <div className="actions">
             <button type="submit" className="button button--primary" disabled={upload.busy || !column}>
               {upload.busy ? 'Importing…' : 'Import'}

@@ -28,7 +28,8 @@ export default function ExportPage() {
       </section>
     );
   }
-  return <ExportPanel projectId={project.id} dataType={project.dataType} labels={labels} origin={origin} />;
+  // Keyed by project: the panel's default format depends on the data type (ZIP with the images for image projects).
+  return <ExportPanel key={project.id} projectId={project.id} dataType={project.dataType} labels={labels} origin={origin} />;
 }
 
 export function ErrorBoundary() {

@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Import · Sift' }];
 
 // No loader of its own: the project layout's loader signs the user in and loads the project.
 export default function ImportPage() {
-  const { project, role, importLimits } = useProject();
+  const { project, role, labels, importLimits } = useProject();
   if (!hasRole(role, 'lead')) {
     return (
       <section className="panel error-panel" role="alert">
@@ -28,7 +28,7 @@ export default function ImportPage() {
       {project.dataType === 'image' ? (
         <ImageImport projectId={project.id} limits={importLimits} />
       ) : (
-        <TextImport projectId={project.id} limits={importLimits} />
+        <TextImport projectId={project.id} limits={importLimits} labelNames={labels.map((l) => l.name)} />
       )}
     </section>
   );

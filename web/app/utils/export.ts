@@ -1,8 +1,10 @@
 import { KEY_VARIABLE } from './api-snippets.ts';
 
+export type ExportFormat = 'csv' | 'jsonl' | 'zip';
+
 /** What the export panel lets a lead choose; mirrors the query of `GET /api/v1/projects/:id/export`. */
 export interface ExportOptions {
-  format: 'csv' | 'jsonl';
+  format: ExportFormat;
   resolvedOnly: boolean;
   split: '' | 'train' | 'held-out';
   /** A label name, or '' for every label. */
@@ -10,6 +12,18 @@ export interface ExportOptions {
 }
 
 export const defaultExportOptions: ExportOptions = { format: 'csv', resolvedOnly: false, split: '', label: '' };
+
+/**
+ * The formats the panel offers, the default first. Image projects start on the zip: the only export
+ * with the image bytes, and the one that imports back. (The API's default stays csv.)
+ */
+export function exportFormatsFor(dataType: 'text' | 'image'): ExportFormat[] {
+  return dataType === 'image' ? ['zip', 'csv', 'jsonl'] : ['csv', 'jsonl'];
+}
+
+export function defaultExportOptionsFor(dataType: 'text' | 'image'): ExportOptions {
+  return { ...defaultExportOptions, format: exportFormatsFor(dataType)[0]! };
+}
 
 /** The export route's URL for these options; only filters that are set go into the query. */
 export function exportUrl(projectId: number, options: ExportOptions, origin = ''): string {

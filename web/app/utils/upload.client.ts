@@ -41,7 +41,7 @@ function parseReply<T>(status: number, body: string): T {
   return json as T;
 }
 
-/** Columns and the first rows of a CSV/JSONL file, for choosing the text column. */
+/** Columns and the first rows of a CSV/JSONL file, for choosing the text and label columns. */
 export async function previewTextFile(projectId: number, file: File): Promise<TextPreview> {
   const form = new FormData();
   form.append('file', file);
@@ -56,7 +56,7 @@ export async function previewTextFile(projectId: number, file: File): Promise<Te
 
 /**
  * Posts an import with XMLHttpRequest, whose upload events (unlike fetch's) report progress.
- * `form` carries `file` + `textField` for text projects or `files` for image projects.
+ * `form` carries `file` + `textField` (+ `labelField`) for text projects or `files` for image projects.
  */
 export function uploadImport(projectId: number, form: FormData, onProgress: (progress: UploadProgress) => void): Promise<ImportResult> {
   return new Promise((resolve, reject) => {

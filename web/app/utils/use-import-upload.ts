@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { pluralize } from './format.ts';
+import { formatCount, pluralize } from './format.ts';
 import { describeError } from './errors.ts';
 import { uploadImport, type ImportResult } from './upload.client.ts';
 
@@ -10,10 +10,12 @@ export type ImportState =
   | { phase: 'done'; result: ImportResult }
   | { phase: 'failed'; message: string };
 
-/** "Imported 120 samples, skipped 3 duplicates". */
-export function describeImport(result: ImportResult): string {
+/** "Imported 120 samples (40 labeled), skipped 3 duplicates". */
+export function describeImport(result: Pick<ImportResult, 'imported' | 'duplicates' | 'labeled'> & Partial<Pick<ImportResult, 'restored'>>): string {
   const skipped = result.duplicates > 0 ? `skipped ${pluralize(result.duplicates, 'duplicate')}` : 'no duplicates';
-  return `Imported ${pluralize(result.imported, 'sample')}, ${skipped}`;
+  const labeled = result.labeled > 0 ? ` (${formatCount(result.labeled)} labeled)` : '';
+  const restored = result.restored ? `; restored ${pluralize(result.restored, 'annotation')} by this project's members` : '';
+  return `Imported ${pluralize(result.imported, 'sample')}${labeled}, ${skipped}${restored}`;
 }
 
 /** One import at a time, with upload progress, then the server's result or its error message. */
