@@ -31,17 +31,41 @@ export interface LeaseRequest {
  * annotators asking at the same moment cannot both take the last open slot of a sample.
  */
 export async function leaseNextSample(db: Db, input: LeaseRequest): Promise<Sample | undefined> {
+  return (await leaseNextSamples(db, [input]))[0];
+}
+
+/**
+ * Several leases of one project in one transaction, in order, each as leaseNextSample would give
+ * it (each sees the leases before it): the lock and the commit are paid once for the batch, and
+ * each lease after that is a single statement. Answers one result per request, in order.
+ */
+export async function leaseNextSamples(db: Db, requests: LeaseRequest[]): Promise<(Sample | undefined)[]> {
+  const projectId = requests[0]?.projectId;
+  if (projectId === undefined) return [];
+  if (requests.some((r) => r.projectId !== projectId)) throw new Error('a batch of leases must be for one project');
   return db.transaction().execute(async (trx) => {
-    // One round trip for the lock and the user's current lease: leasing is serialised, so each
-    // round trip inside it is paid by everyone waiting. The lease is read from the snapshot taken
-    // before the lock, which is safe: only this user's own requests change it.
-    const { rows } = await sql<{ current: number | null }>`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${input.projectId}) is null as locked,
-      (select sample_id from assignment where project_id = ${input.projectId} and user_id = ${input.userId} and expires_at > now()) as current`.execute(trx);
-    const current = rows[0]?.current ?? undefined;
-    const sample =
-      (current !== undefined && !input.excludeIds.includes(current) ? await leaseOpenSample(trx, input, current) : undefined) ?? (await leaseOpenSample(trx, input));
-    if (!sample) await releaseAssignment(trx, input);
-    return sample;
+    // One round trip for the lock and the users' current leases: leasing is serialised, so each
+    // round trip inside it is paid by everyone waiting. Leases are read from the snapshot taken
+    // before the lock, which is safe: only a user's own requests change theirs, and the batch
+    // keeps track of the ones it changes.
+    const users = [...new Set(requests.map((r) => r.userId))];
+    const { rows } = await sql<{ current: Record<string, number> | null }>`select pg_advisory_xact_lock(${LEASE_LOCK_NAMESPACE}, ${projectId}) is null as locked,
+      (select json_object_agg(user_id, sample_id) from assignment
+        where project_id = ${projectId} and user_id = any(${users}::int[]) and expires_at > now()) as current`.execute(trx);
+    const currentOf = new Map(Object.entries(rows[0]?.current ?? {}).map(([user, sample]) => [Number(user), sample]));
+    const leased: (Sample | undefined)[] = [];
+    for (const input of requests) {
+      const current = currentOf.get(input.userId);
+      const sample =
+        (current !== undefined && !input.excludeIds.includes(current) ? await leaseOpenSample(trx, input, current) : undefined) ?? (await leaseOpenSample(trx, input));
+      if (sample) currentOf.set(input.userId, sample.id);
+      else {
+        currentOf.delete(input.userId);
+        await releaseAssignment(trx, input);
+      }
+      leased.push(sample);
+    }
+    return leased;
   });
 }
 

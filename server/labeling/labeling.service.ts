@@ -1,7 +1,8 @@
 import { deleteLastAnnotation, findAnnotation, upsertAnnotation, type ProjectStats } from '#db/annotations.ts';
 import { findLabel } from '#db/labels.ts';
 import { findSample, type Sample } from '#db/samples.ts';
-import { leaseNextSample, releaseAssignment } from '#db/assignments.ts';
+import { leaseNextSamples, releaseAssignment, type LeaseRequest } from '#db/assignments.ts';
+import type { Db } from '#db/client.ts';
 import { findQueueEntry } from '#db/queue.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { checkReviewQueue } from '#trainer/jobs/webhook-dispatch.ts';
@@ -12,10 +13,22 @@ import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { AnnotateInput, AnnotateManyInput, NextSampleInput } from './labeling.schema.ts';
 import { scheduleTraining } from '../learning/learning.service.ts';
 import { sampleImageUrl } from '../http/sample-image-url.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import { KeyedBatcher } from './keyed-batcher.ts';
 
-/** Leasing waits its turn per project here before it takes a database connection. */
-const leasing = new KeyedMutex<number>();
+/**
+ * Leasing waits per project here, and whoever waits together is leased in one transaction (see
+ * KeyedBatcher). One batcher per database, so projects of different databases never mix.
+ */
+const leasing = new WeakMap<Db, KeyedBatcher<number, LeaseRequest, Sample | undefined>>();
+
+function leaseBatcher(db: Db) {
+  let batcher = leasing.get(db);
+  if (!batcher) {
+    batcher = new KeyedBatcher((_projectId, requests) => leaseNextSamples(db, requests));
+    leasing.set(db, batcher);
+  }
+  return batcher;
+}
 
 /** Why the queue put this sample here, and (unless the project hides it) the model's guess. */
 export interface QueueReason {
@@ -59,16 +72,14 @@ async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLa
 /** The annotator's next sample, leased to them (see db/assignments.ts for the overlap rules). */
 export async function getNextSample(deps: AppDeps, user: User, access: ProjectAccess, input: NextSampleInput): Promise<SampleView | null> {
   const { overlap, leaseSeconds } = readProjectSettings(access.project.settings);
-  const sample = await leasing.run(access.project.id, () =>
-    leaseNextSample(deps.db, {
-      projectId: access.project.id,
-      userId: user.id,
-      excludeIds: input.excludeIds,
-      overlap,
-      leaseSeconds,
-      rareLabelId: input.rareLabelId,
-    }),
-  );
+  const sample = await leaseBatcher(deps.db).run(access.project.id, {
+    projectId: access.project.id,
+    userId: user.id,
+    excludeIds: input.excludeIds,
+    overlap,
+    leaseSeconds,
+    rareLabelId: input.rareLabelId,
+  });
   return sample ? toView(deps, access, sample, null) : null;
 }
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { insertProject } from '#db/projects.ts';
 import { insertUser } from '#db/users.ts';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
-import { leaseNextSample } from '#db/assignments.ts';
+import { leaseNextSample, leaseNextSamples } from '#db/assignments.ts';
 import { upsertAnnotation, deleteLastAnnotation, getProjectStats } from '#db/annotations.ts';
 import { findNearestSamples, upsertEmbeddings, cosineDistance, toVector } from '#db/embeddings.ts';
 import { listLabels } from '#db/labels.ts';
@@ -103,6 +103,23 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
       release();
       await trainer;
     }
+  });
+
+  it('leases a batch in order, each lease seeing the ones before it', async () => {
+    const project = await insertProject(database.db, { name: 'Batch', dataType: 'text', createdBy: userId, labels: [{ name: 'a', shortcut: '1' }] });
+    const batch = await insertImportBatch(database.db, { projectId: project.id, createdBy: userId, fileName: 'b.csv', format: 'csv', rowCount: 3 });
+    const ids = await insertSamples(database.db, project.id, batch, [0, 1, 2].map((i) => ({ text: `batch ${i}`, metadata: {}, contentHash: `batch-${i}` })));
+    const [u1, u2, u3] = await Promise.all(['b1', 'b2', 'b3'].map((n) => insertUser(database.db, { email: `${n}@example.test`, name: n, passwordHash: 'x' })));
+    const ask = (user: { id: number }, excludeIds: number[] = []) => ({ projectId: project.id, userId: user.id, excludeIds, overlap: 1, leaseSeconds: 60 });
+    // u1 asks twice (a double click): the second keeps the first's sample; u3 skips that one.
+    const leased = await leaseNextSamples(database.db, [ask(u1!), ask(u2!), ask(u1!), ask(u3!, [ids[2]!])]);
+    expect(leased.map((s) => s?.id)).toEqual([ids[0], ids[1], ids[0], undefined]);
+    // With every open sample leased or skipped, u3 has nothing, and holds no lease.
+    const leases = await database.db.selectFrom('assignment').select(['user_id', 'sample_id']).where('project_id', '=', project.id).orderBy('user_id').execute();
+    expect(leases).toEqual([
+      { user_id: u1!.id, sample_id: ids[0] },
+      { user_id: u2!.id, sample_id: ids[1] },
+    ]);
   });
 
   it('answers kNN queries through the HNSW index with the exact neighbours', async () => {
