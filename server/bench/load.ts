@@ -37,8 +37,12 @@ const client = () => benchClient(base);
 /** Twelve intents, ~1,700 samples: with overlap 2, room for the whole run's labels at a fast team's pace. */
 const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up_failed', 'card_payment_fee_charged', 'direct_debit_payment_not_recognised', 'cash_withdrawal_charge', 'transaction_charged_twice', 'declined_cash_withdrawal', 'transfer_fee_charged', 'request_refund', 'pin_blocked'];
 
+/** `--profile DIR`: the server and trainer write CPU profiles there on exit (open them in Chrome DevTools). */
+const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+
 function spawnNode(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  return spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -85,17 +85,13 @@ export class FittedHead {
     const { layout } = this;
     const n = rows.length;
     const nnz = sparse?.values.length ?? 0;
-    const arena = new Arena(Arena.bytesFor([layout.lexical.length, n * layout.width, nnz, nnz, nnz]));
-    const weights = arena.floats(layout.lexical.length);
-    weights.array.set(params.subarray(0, layout.lexical.length));
-    const scores = arena.floats(n * layout.width);
-    if (sparse && nnz > 0) {
-      const rowOf = new Uint32Array(nnz);
-      for (let i = 0; i < n; i += 1) rowOf.fill(i, sparse.indptr[i], sparse.indptr[i + 1]);
-      const values = arena.floats(nnz);
-      values.array.set(sparse.values);
-      arena.axpyRows({ dstRows: arena.indices(rowOf), srcRows: arena.indices(sparse.indices), values, count: nnz }, scores, weights, layout.width);
-    }
+    // The SIMD kernels need the lexical weights copied into their memory: worth it when the chunk
+    // touches more weights than the copy moves (the trainer scoring a pool), not for a prediction
+    // request of a few sentences, where the copy (megabytes) would cost more than the scoring.
+    const scores =
+      sparse && nnz * layout.width >= layout.lexical.length
+        ? this.lexicalScoresSimd(n, sparse)
+        : lexicalScores(n, sparse, params.subarray(0, layout.lexical.length), layout.width);
     let dense: Float32Array | undefined;
     if (shape.denseDims > 0) {
       const x = tf.tensor2d(flatten(rows, shape.denseDims), [n, shape.denseDims]);
@@ -104,9 +100,41 @@ export class FittedHead {
       tf.dispose([x, logits]);
     }
     const terms = { bias: params.subarray(layout.bias.offset), dense, scale: this.state.inverseTemperature };
-    softmaxScores(scores.array, { n, width: layout.width, numClasses: shape.numClasses }, terms);
-    return Array.from({ length: n }, (_, i) => scores.array.slice(i * layout.width, i * layout.width + shape.numClasses));
+    softmaxScores(scores, { n, width: layout.width, numClasses: shape.numClasses }, terms);
+    return Array.from({ length: n }, (_, i) => scores.slice(i * layout.width, i * layout.width + shape.numClasses));
   }
+
+  /** The rows' lexical scores (n × width) through the SIMD kernels. */
+  private lexicalScoresSimd(n: number, sparse: NonNullable<Design['sparse']>): Float32Array {
+    const { layout } = this;
+    const nnz = sparse.values.length;
+    const arena = new Arena(Arena.bytesFor([layout.lexical.length, n * layout.width, nnz, nnz, nnz]));
+    const weights = arena.floats(layout.lexical.length);
+    weights.array.set(this.state.params.subarray(0, layout.lexical.length));
+    const scores = arena.floats(n * layout.width);
+    const rowOf = new Uint32Array(nnz);
+    for (let i = 0; i < n; i += 1) rowOf.fill(i, sparse.indptr[i], sparse.indptr[i + 1]);
+    const values = arena.floats(nnz);
+    values.array.set(sparse.values);
+    arena.axpyRows({ dstRows: arena.indices(rowOf), srcRows: arena.indices(sparse.indices), values, count: nnz }, scores, weights, layout.width);
+    return scores.array;
+  }
+}
+
+/** The rows' lexical scores (n × width) in plain JS, reading the weights where they are. */
+function lexicalScores(n: number, sparse: Design['sparse'], weights: Float32Array, width: number): Float32Array {
+  const scores = new Float32Array(n * width);
+  if (!sparse) return scores;
+  const { indptr, indices, values } = sparse;
+  for (let i = 0; i < n; i += 1) {
+    const dst = i * width;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p += 1) {
+      const value = values[p]!;
+      const src = indices[p]! * width;
+      for (let k = 0; k < width; k += 1) scores[dst + k]! += value * weights[src + k]!;
+    }
+  }
+  return scores;
 }
 
 /** Rebuilds a head from {@link FittedHead.serialize} output. */

@@ -107,4 +107,16 @@ describe.skipIf(!existsSync(SMS_SPAM))('fitHead on SMS spam (lexical channel onl
     expect(metrics.accuracy).toBeGreaterThanOrEqual(0.97);
     expect(metrics.perClass[1]!.recall).toBeGreaterThanOrEqual(0.85);
   });
+
+  it('scores a few rows (plain JS, as a prediction request does) as it scores a pool (SIMD kernels)', async () => {
+    const texts = readFileSync(SMS_SPAM, 'utf8').split('\n').filter(Boolean).slice(0, 1200).map((line) => line.split('\t'));
+    const features = (rows: string[][]): Features => ({ dense: rows.map(() => new Float32Array(0)), texts: rows.map((r) => r[1] ?? '') });
+    const fit = await fitHead(features(texts), texts.map((r) => (r[0] === 'spam' ? 1 : 0)), 2, { lexical: fitLexical(texts.map((r) => r[1] ?? '')) });
+    const pool = fit.head.predictProba(features(texts));
+    for (const i of [0, 1, 7, 100, 999]) {
+      const [one] = fit.head.predictProba(features([texts[i]!]));
+      expect(one![0]).toBeCloseTo(pool[i]![0]!, 5);
+      expect(one![1]).toBeCloseTo(pool[i]![1]!, 5);
+    }
+  });
 });
