@@ -25,7 +25,6 @@ export const Env = z.object({
   SIFT_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SIFT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
   SIFT_MAX_IMPORT_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
-  SIFT_PUBLIC_URL: z.string().url().optional(),
   SIFT_TF_BACKEND: z.enum(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   SIFT_IMAGE_MODEL_DIR: z.string().min(1).optional(),
   /** Prediction API: inputs per request, body size, and requests per minute per API key. */

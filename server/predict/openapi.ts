@@ -137,9 +137,9 @@ export function predictOpenApi(limits: PredictLimits): OpenApiDocument {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Sift prediction API',
+      title: 'Sift API',
       version: pkg.version,
-      description: `Predictions of a project's live model (or a pinned version) for texts or images. Every prediction is logged for monitoring and drift checks. Limits on this server: ${maxBatch} inputs per request, ${bodyLimit} per body, ${limits.SIFT_API_RATE_PER_MINUTE} requests per minute per key.`,
+      description: `Predictions of a project's live model (or a pinned version) for texts or images, data exports and imports, and model exports and imports, with a project's API key. Every prediction is logged for monitoring and drift checks. Prediction limits on this server: ${maxBatch} inputs per request, ${bodyLimit} per body, ${limits.SIFT_API_RATE_PER_MINUTE} requests per minute per key.`,
     },
     servers: [{ url: '/api/v1', description: 'This Sift server' }],
     security: [{ apiKey: [] }],

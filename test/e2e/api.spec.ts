@@ -165,7 +165,7 @@ test('API keys: create once, call the prediction API, see it on Monitoring, chec
   const openApi = await request.get('/api/v1/openapi.json');
   expect(openApi.status()).toBe(200);
   await page.getByRole('link', { name: 'API reference' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sift prediction API');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sift API');
   await expect(page.getByTestId('operation-predict')).toContainText('/api/v1/projects/{projectId}/predict');
   await expect(page.getByTestId('operation-predict').getByTestId('api-errors')).toContainText('TOO_MANY');
   // Exports, imports and model transfer are documented on the same page.

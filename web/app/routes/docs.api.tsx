@@ -5,7 +5,7 @@ import { RouteError } from '../components/route-error.tsx';
 import { isOpenApiDocument, operationsOf } from '../utils/openapi.ts';
 import apiStylesUrl from '../styles/api.css?url';
 
-export const meta: MetaFunction = () => [{ title: 'Prediction API reference · Sift' }];
+export const meta: MetaFunction = () => [{ title: 'API reference · Sift' }];
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: apiStylesUrl }];
 
