@@ -39,6 +39,21 @@ describe('parseImageFiles with a Sift zip export', () => {
     ]);
   });
 
+  it('reads an export unpacked and zipped again as a folder, its paths relative to that folder', () => {
+    const archive = zip({
+      'sift-export/images/1-a.png': red,
+      'sift-export/samples.jsonl': jsonl([row(1, 'images/1-a.png', 'dog')]),
+      '__MACOSX/sift-export/._samples.jsonl': new Uint8Array([0]),
+    });
+    const [draft] = parseImageFiles([{ name: 'again.zip', data: archive }], limits(), LABELS);
+    expect(draft).toMatchObject({ label: 'dog', image: { name: 'shots/1.png' }, contentHash: sha256(red) });
+    const missing = zip({ 'sift-export/samples.jsonl': jsonl([row(1, 'images/1-a.png', 'dog')]), 'images/1-a.png': red });
+    expect(catchAppError(() => parseImageFiles([{ name: 'x.zip', data: missing }], limits(), LABELS))).toMatchObject({
+      code: 'INVALID',
+      message: 'x.zip/sift-export/samples.jsonl line 1: image "images/1-a.png" is not in the zip',
+    });
+  });
+
   it('reads a hand-made manifest: other fields become metadata, a label field is read as labels', () => {
     const archive = zip({ 'a.png': red, 'samples.jsonl': jsonl([{ image: 'a.png', label: 'dog', source: 'camera' }]) });
     const [draft] = parseImageFiles([{ name: 'mine.zip', data: archive }], limits(), LABELS);
@@ -90,8 +105,11 @@ describe('parseTextZip', () => {
   });
 
   it('refuses any other zip', () => {
-    expect(catchAppError(() => parseTextZip({ name: 't.zip', data: zip({ 'data/samples.jsonl': jsonl([{ text: 'x' }]) }) }, options)).message).toBe(
-      't.zip: a zip for a text project must be a Sift zip export, with samples.jsonl at its top',
-    );
+    for (const entries of [{ 'notes.txt': new Uint8Array([1]) }, { 'a/b/samples.jsonl': jsonl([{ text: 'x' }]) }, { 'a/samples.jsonl': jsonl([{ text: 'x' }]), 'b/samples.jsonl': jsonl([{ text: 'y' }]) }]) {
+      expect(catchAppError(() => parseTextZip({ name: 't.zip', data: zip(entries) }, options)).message).toBe(
+        't.zip: a zip for a text project must be a Sift zip export, with samples.jsonl at its top (or in its one top-level folder)',
+      );
+    }
+    expect(parseTextZip({ name: 't.zip', data: zip({ 'data/samples.jsonl': jsonl([{ text: 'x' }]) }) }, options).samples.map((d) => d.text)).toEqual(['x']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Reading a Sift zip export back (see server/export/export-zip.ts): a zip with `samples.jsonl` at
- * its root is an export, and that manifest is read like a JSONL export file (labels, metadata,
+ * its root (or in its one top-level folder) is an export, and that manifest is read like a JSONL export file (labels, metadata,
  * derived columns dropped; see labeled-rows.ts), its text field being `image` (the path inside the
  * zip) in image projects. Pure: bytes in, parsed rows out, or one AppError naming the row.
  */
@@ -19,9 +19,21 @@ export interface ManifestOptions {
   labelNames: string[];
 }
 
-/** The manifest entry, when the zip is a Sift export. */
-export function findExportManifest(entries: ZipEntry[]): ZipEntry | undefined {
-  return entries.find((e) => e.name === EXPORT_MANIFEST);
+/** A Sift export's manifest in a zip, and the folder its paths are relative to (`''` at the top). */
+export interface ExportManifestEntry {
+  entry: ZipEntry;
+  root: string;
+}
+
+/**
+ * The manifest, when the zip is a Sift export: `samples.jsonl` at the top, or else in the zip's one
+ * top-level folder (an export unpacked and zipped again as a folder, as desktop tools do).
+ */
+export function findExportManifest(entries: ZipEntry[]): ExportManifestEntry | undefined {
+  const top = entries.find((e) => e.name === EXPORT_MANIFEST);
+  if (top) return { entry: top, root: '' };
+  const nested = entries.filter((e) => /^[^/]+\/[^/]+$/.test(e.name) && e.name.endsWith(`/${EXPORT_MANIFEST}`) && !e.name.startsWith('__MACOSX/'));
+  return nested.length === 1 ? { entry: nested[0]!, root: nested[0]!.name.slice(0, -EXPORT_MANIFEST.length) } : undefined;
 }
 
 /**
@@ -29,8 +41,8 @@ export function findExportManifest(entries: ZipEntry[]): ZipEntry | undefined {
  * is inflated. A manifest that is not an export's (no export columns) but has a `label` field is
  * read with that field as labels. Messages are prefixed with `zip/samples.jsonl`.
  */
-export function readExportManifest(zip: { name: string; data: Buffer }, entry: ZipEntry, options: ManifestOptions): ParsedText {
-  const where = `${zip.name}/${EXPORT_MANIFEST}`;
+export function readExportManifest(zip: { name: string; data: Buffer }, { entry }: ExportManifestEntry, options: ManifestOptions): ParsedText {
+  const where = `${zip.name}/${entry.name}`;
   if (entry.size > options.limits.maxFileBytes) {
     throw new AppError('TOO_LARGE', `${where}: declares ${entry.size} bytes, over the ${options.limits.maxFileBytes}-byte limit`);
   }
@@ -51,6 +63,6 @@ export function readExportManifest(zip: { name: string; data: Buffer }, entry: Z
 export function parseTextZip(zip: { name: string; data: Buffer }, options: ManifestOptions): ParsedText {
   const entries = listZipEntries(zip.data, zip.name, options.limits.maxZipEntries);
   const manifest = findExportManifest(entries);
-  if (!manifest) throw new AppError('INVALID', `${zip.name}: a zip for a text project must be a Sift zip export, with ${EXPORT_MANIFEST} at its top`);
+  if (!manifest) throw new AppError('INVALID', `${zip.name}: a zip for a text project must be a Sift zip export, with ${EXPORT_MANIFEST} at its top (or in its one top-level folder)`);
   return readExportManifest(zip, manifest, options);
 }

@@ -53,7 +53,7 @@ function expandZip(zip: { name: string; data: Buffer }, options: { limits: Impor
   const manifest = findExportManifest(entries);
   if (manifest) {
     const parsed = readExportManifest(zip, manifest, { limits: { ...limits, maxRows: Math.min(limits.maxRows, limits.maxImages) }, textField: 'image', labelNames });
-    return expandExportZip(zip, entries, parsed, limits, budget, rowsBefore);
+    return expandExportZip(zip, { entries, root: manifest.root, manifest: parsed }, limits, budget, rowsBefore);
   }
   const planned: PlannedEntry[] = [];
   for (const entry of entries) {
@@ -81,15 +81,23 @@ function expandZip(zip: { name: string; data: Buffer }, options: { limits: Impor
  * (`imageName`), label and annotations. Images the manifest does not name are ignored: the manifest is the
  * export's index, and an unwanted sample cannot be taken out of a project once imported.
  */
-function expandExportZip(zip: { name: string; data: Buffer }, entries: ZipEntry[], manifest: ParsedText, limits: ImportLimits, budget: Budget, rowsBefore: number): SampleDraft[] {
+function expandExportZip(
+  zip: { name: string; data: Buffer },
+  contents: { entries: ZipEntry[]; root: string; manifest: ParsedText },
+  limits: ImportLimits,
+  budget: Budget,
+  rowsBefore: number,
+): SampleDraft[] {
+  const { entries, root, manifest } = contents;
+  // Manifest paths are relative to the manifest's folder.
   const byPath = new Map<string, ZipEntry>();
   for (const entry of entries) {
     const path = normalizeEntryPath(entry.name);
     if (path === undefined) throw new AppError('INVALID', `${zip.name}/${entry.name}: unsafe path in zip`);
-    if (!isDirectory(entry.name) && path !== EXPORT_MANIFEST) byPath.set(path, entry);
+    if (!isDirectory(entry.name) && path.startsWith(root) && path !== `${root}${EXPORT_MANIFEST}`) byPath.set(path.slice(root.length), entry);
   }
   const planned = manifest.samples.map((draft) => {
-    const where = `${zip.name}/${EXPORT_MANIFEST} line ${draft.row}`;
+    const where = `${zip.name}/${root}${EXPORT_MANIFEST} line ${draft.row}`;
     const path = normalizeEntryPath(draft.text ?? '');
     if (!path) throw new AppError('INVALID', `${where}: unsafe image path ${JSON.stringify(draft.text)}`);
     const entry = byPath.get(path);
