@@ -5,20 +5,15 @@ import { predictOpenApi } from '../predict/openapi.ts';
 import { withDataExport } from './export.openapi.ts';
 import { ExportParams, ExportQuery } from './export.schema.ts';
 import { EXPORT_COLUMNS } from './export-layout.ts';
+import { unresolvedRefs } from '#test/setup/openapi.ts';
 
 const doc = withDataExport(predictOpenApi(Env.parse({})));
 const operation = doc.paths['/projects/{projectId}/export']!.get!;
 
-function refsIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(refsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
-  return [];
-}
-
 describe('the export route in the OpenAPI document', () => {
   it('keeps the prediction API and resolves every $ref', () => {
     expect(doc.paths['/projects/{projectId}/predict']?.post).toBeDefined();
-    for (const r of refsIn(doc)) expect(doc.components.schemas[r.replace('#/components/schemas/', '')], r).toBeDefined();
+    expect(unresolvedRefs(doc)).toEqual([]);
   });
 
   it('names exactly the parameters the route parses, with the values it accepts', () => {

@@ -105,7 +105,8 @@ describe('parseTextZip', () => {
   });
 
   it('refuses any other zip', () => {
-    for (const entries of [{ 'notes.txt': new Uint8Array([1]) }, { 'a/b/samples.jsonl': jsonl([{ text: 'x' }]) }, { 'a/samples.jsonl': jsonl([{ text: 'x' }]), 'b/samples.jsonl': jsonl([{ text: 'y' }]) }]) {
+    const others: Zippable[] = [{ 'notes.txt': new Uint8Array([1]) }, { 'a/b/samples.jsonl': jsonl([{ text: 'x' }]) }, { 'a/samples.jsonl': jsonl([{ text: 'x' }]), 'b/samples.jsonl': jsonl([{ text: 'y' }]) }];
+    for (const entries of others) {
       expect(catchAppError(() => parseTextZip({ name: 't.zip', data: zip(entries) }, options)).message).toBe(
         't.zip: a zip for a text project must be a Sift zip export, with samples.jsonl at its top (or in its one top-level folder)',
       );

@@ -4,21 +4,16 @@ import { httpStatusOf } from '../errors.ts';
 import { predictOpenApi } from '../predict/openapi.ts';
 import { withModelTransfer } from './model-transfer.openapi.ts';
 import { ModelExportParams, ModelImportParams } from './model-transfer.schema.ts';
+import { unresolvedRefs } from '#test/setup/openapi.ts';
 
 const doc = withModelTransfer(predictOpenApi(Env.parse({})));
 const exportOp = doc.paths['/projects/{projectId}/models/{version}/export']!.get!;
 const importOp = doc.paths['/projects/{projectId}/models/import']!.post!;
 
-function refsIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(refsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
-  return [];
-}
-
 describe('the model export and import routes in the OpenAPI document', () => {
   it('keeps the prediction API and resolves every $ref', () => {
     expect(doc.paths['/projects/{projectId}/predict']?.post).toBeDefined();
-    for (const r of refsIn(doc)) expect(doc.components.schemas[r.replace('#/components/schemas/', '')], r).toBeDefined();
+    expect(unresolvedRefs(doc)).toEqual([]);
   });
 
   it('names exactly the path parameters the routes parse', () => {

@@ -5,6 +5,7 @@ import { httpStatusOf } from '../errors.ts';
 import { readImageHeader } from '../import/image-header.ts';
 import { MAX_TEXT_LENGTH, predictOpenApi, type OpenApiDocument, type SchemaObject } from './openapi.ts';
 import { PredictParams, PredictQuery, predictBody } from './predict.schema.ts';
+import { unresolvedRefs } from '#test/setup/openapi.ts';
 
 // The document is written by hand; these checks tie each stated fact to the code that enforces it.
 const defaults = Env.parse({});
@@ -17,18 +18,12 @@ function resolve(schema: SchemaObject): SchemaObject {
   return schema.$ref ? doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]! : schema;
 }
 
-function refsIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(refsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [v] : refsIn(v)));
-  return [];
-}
-
 describe('the OpenAPI document of the prediction API', () => {
   it('is OpenAPI 3.1 with the package version, and every $ref and security scheme resolves', () => {
     const typed: OpenApiDocument = doc;
     expect(typed.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe(pkg.version);
-    for (const r of refsIn(doc)) expect(doc.components.schemas[r.replace('#/components/schemas/', '')], r).toBeDefined();
+    expect(unresolvedRefs(doc)).toEqual([]);
     for (const s of [...doc.security, ...(operation.security ?? [])]) for (const name of Object.keys(s)) expect(doc.components.securitySchemes[name]).toBeDefined();
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
