@@ -1,5 +1,5 @@
 import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
-import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
+import { DATABASE_UNAVAILABLE, errorResponses, keyOrLeadAuthErrors, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 import { Env } from '../env.ts';
 
 const defaults = Env.parse({});
@@ -7,11 +7,10 @@ const defaults = Env.parse({});
 /** Every error the export route answers with (before streaming starts), and an example message. */
 export const EXPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'A query parameter is malformed or unknown, or the label is not in the project.', message: 'format must be csv, jsonl or zip' },
-  { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
-  { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the export scope, or the signed-in member is below lead.", message: 'this API key may not export' },
+  ...keyOrLeadAuthErrors('export'),
   { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
   { status: 429, code: 'TOO_MANY', when: `This key (or signed-in user) made more exports this minute than SIFT_TRANSFER_RATE_PER_MINUTE allows (${defaults.SIFT_TRANSFER_RATE_PER_MINUTE} by default), or already has SIFT_EXPORT_CONCURRENCY exports streaming (${defaults.SIFT_EXPORT_CONCURRENCY} by default); wait the seconds in Retry-After.`, message: `rate limit of ${defaults.SIFT_TRANSFER_RATE_PER_MINUTE} export requests per minute for this key: retry in 2 s` },
-  { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
+  DATABASE_UNAVAILABLE,
 ];
 
 const operation: OperationObject = {

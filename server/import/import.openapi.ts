@@ -1,5 +1,5 @@
 import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
-import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
+import { DATABASE_UNAVAILABLE, errorResponses, keyOrLeadAuthErrors, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 import { Env } from '../env.ts';
 
 const defaults = Env.parse({});
@@ -7,12 +7,11 @@ const defaults = Env.parse({});
 /** Every error the import route answers with, and an example message. */
 export const IMPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'The file cannot be read, a row is bad (the message names it), or a label name is not in the project. Nothing is imported.', message: 'row 12: the text column is empty' },
-  { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
-  { status: 403, code: 'FORBIDDEN', when: "The key belongs to another project or lacks the import scope, or the member (or the key's creator) is below lead.", message: 'this API key may not import' },
+  ...keyOrLeadAuthErrors('import', "the member (or the key's creator)"),
   { status: 404, code: 'NOT_FOUND', when: 'No such project.', message: 'project 9 does not exist' },
   { status: 413, code: 'TOO_LARGE', when: 'The upload is over the server limit (SIFT_MAX_UPLOAD_MB) or has too many rows.', message: 'the file is larger than 50 MB' },
   { status: 429, code: 'TOO_MANY', when: `This key (or signed-in user) made more imports and previews this minute than SIFT_TRANSFER_RATE_PER_MINUTE allows (${defaults.SIFT_TRANSFER_RATE_PER_MINUTE} by default); wait the seconds in Retry-After.`, message: `rate limit of ${defaults.SIFT_TRANSFER_RATE_PER_MINUTE} import requests per minute for this key: retry in 2 s` },
-  { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' },
+  DATABASE_UNAVAILABLE,
 ];
 
 const operation: OperationObject = {

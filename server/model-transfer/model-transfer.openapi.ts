@@ -1,21 +1,16 @@
 import type { OpenApiDocument, OperationObject, SchemaObject, DocumentedError } from '../predict/openapi.ts';
-import { errorResponses, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
-
-const authErrors = (scope: string): DocumentedError[] => [
-  { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
-  { status: 403, code: 'FORBIDDEN', when: `The key belongs to another project or lacks the ${scope} scope, or the signed-in member is below lead.`, message: `this API key may not ${scope}` },
-];
+import { errorResponses, keyOrLeadAuthErrors, PROJECT_ID_PARAMETER, ref } from '../predict/openapi.ts';
 
 /** Every error the two routes answer with, and an example message. */
 export const MODEL_EXPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'The project id or version is malformed.', message: 'version: ids are positive whole numbers' },
-  ...authErrors('export'),
+  ...keyOrLeadAuthErrors('export'),
   { status: 404, code: 'NOT_FOUND', when: 'No such project or version.', message: 'this project has no model version 9' },
   { status: 409, code: 'CONFLICT', when: 'A label the version predicts has been deleted since.', message: 'a label of version 2 has been deleted since, so its outputs cannot be named' },
 ];
 export const MODEL_IMPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'Not a valid export: corrupt zip, unexpected or unsafe file names, unknown format version, files that disagree with the manifest, another encoder than the project uses, or labels missing from the project.', message: 'model.zip: labels "refund" are not in this project\'s label set; add them first or import into a project that has them' },
-  ...authErrors('import'),
+  ...keyOrLeadAuthErrors('import'),
   { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
   { status: 413, code: 'TOO_LARGE', when: 'The upload is over SIFT_MAX_UPLOAD_MB, or its files unzip to more than 8 times that.', message: 'model.zip: unzips to 419430400 bytes, over the 419430400-byte limit' },
 ];

@@ -111,6 +111,20 @@ export interface DocumentedError {
   message: string;
 }
 
+/**
+ * The 401 and 403 of a route that takes an API key with `scope` or a signed-in lead (exports,
+ * imports, models); `member` names who must be a lead when the key is not the problem.
+ */
+export function keyOrLeadAuthErrors(scope: string, member = 'the signed-in member'): DocumentedError[] {
+  return [
+    { status: 401, code: 'UNAUTHORIZED', when: 'Neither a session nor an API key, or the key is malformed, unknown or revoked.', message: 'unknown API key' },
+    { status: 403, code: 'FORBIDDEN', when: `The key belongs to another project or lacks the ${scope} scope, or ${member} is below lead.`, message: `this API key may not ${scope}` },
+  ];
+}
+
+/** The 503 of a route whose database is unreachable (see server/http/unavailable.ts). */
+export const DATABASE_UNAVAILABLE: DocumentedError = { status: 503, code: 'UNAVAILABLE', when: 'The database cannot be reached right now; retry.', message: 'the database cannot be reached right now' };
+
 /** The responses part of an operation for its documented errors (429 also gets Retry-After). */
 export function errorResponses(errors: DocumentedError[]): Record<string, ResponseObject> {
   const retryAfter = { 'Retry-After': { description: 'Seconds until this key may call again.', schema: { type: 'integer', minimum: 1 } as SchemaObject } };

@@ -72,9 +72,10 @@ function createParentIpcBus(): EventBus {
   };
 }
 
-function parseIncoming(raw: string): SiftEvent | undefined {
+/** A message from Redis or PostgreSQL, checked against `schema`; a malformed one is logged and dropped. */
+function parseIncoming<T>(schema: z.ZodType<T>, raw: string): T | undefined {
   try {
-    return SiftEvent.parse(JSON.parse(raw));
+    return schema.parse(JSON.parse(raw));
   } catch (error) {
     console.error('[events] dropped malformed event:', error instanceof Error ? error.message : error);
     return undefined;
@@ -98,7 +99,7 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   subscriber.on('message', (_channel, message) => {
-    const envelope = parseEnvelope(message);
+    const envelope = parseIncoming(Envelope, message);
     if (envelope && envelope.origin !== origin) emitter.emit('event', envelope.event);
   });
   let warned = false;
@@ -131,15 +132,6 @@ async function createRedisBus(url: string, channel: string): Promise<EventBus> {
 
 const Envelope = z.object({ origin: z.string(), event: SiftEvent });
 
-function parseEnvelope(raw: string): z.infer<typeof Envelope> | undefined {
-  try {
-    return Envelope.parse(JSON.parse(raw));
-  } catch (error) {
-    console.error('[events] dropped malformed event:', error instanceof Error ? error.message : error);
-    return undefined;
-  }
-}
-
 async function createPostgresBus(url: string, channel: string): Promise<EventBus> {
   const listener = new pg.Client({ connectionString: url });
   const publisher = new pg.Pool({ connectionString: url, max: 2 });
@@ -150,7 +142,7 @@ async function createPostgresBus(url: string, channel: string): Promise<EventBus
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   listener.on('notification', (message) => {
-    const event = message.channel === channel && message.payload ? parseIncoming(message.payload) : undefined;
+    const event = message.channel === channel && message.payload ? parseIncoming(SiftEvent, message.payload) : undefined;
     if (event) emitter.emit('event', event);
   });
   return {

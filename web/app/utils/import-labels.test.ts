@@ -18,8 +18,8 @@ describe('the label column of a text import', () => {
 
 describe('describeImport', () => {
   it('says how many samples arrived labeled, when any did', () => {
-    expect(describeImport({ imported: 5, duplicates: 1, labeled: 3 })).toBe('Imported 5 samples (3 labeled), skipped 1 duplicate');
-    expect(describeImport({ imported: 1, duplicates: 0, labeled: 0 })).toBe('Imported 1 sample, no duplicates');
+    expect(describeImport({ imported: 5, duplicates: 1, labeled: 3, restored: 0 })).toBe('Imported 5 samples (3 labeled), skipped 1 duplicate');
+    expect(describeImport({ imported: 1, duplicates: 0, labeled: 0, restored: 0 })).toBe('Imported 1 sample, no duplicates');
     expect(describeImport({ imported: 4, duplicates: 0, labeled: 4, restored: 6 })).toBe("Imported 4 samples (4 labeled), no duplicates; restored 6 annotations by this project's members");
   });
 });

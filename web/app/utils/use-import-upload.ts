@@ -11,10 +11,10 @@ export type ImportState =
   | { phase: 'failed'; message: string };
 
 /** "Imported 120 samples (40 labeled), skipped 3 duplicates". */
-export function describeImport(result: Pick<ImportResult, 'imported' | 'duplicates' | 'labeled'> & Partial<Pick<ImportResult, 'restored'>>): string {
+export function describeImport(result: Pick<ImportResult, 'imported' | 'duplicates' | 'labeled' | 'restored'>): string {
   const skipped = result.duplicates > 0 ? `skipped ${pluralize(result.duplicates, 'duplicate')}` : 'no duplicates';
   const labeled = result.labeled > 0 ? ` (${formatCount(result.labeled)} labeled)` : '';
-  const restored = result.restored ? `; restored ${pluralize(result.restored, 'annotation')} by this project's members` : '';
+  const restored = result.restored > 0 ? `; restored ${pluralize(result.restored, 'annotation')} by this project's members` : '';
   return `Imported ${pluralize(result.imported, 'sample')}${labeled}, ${skipped}${restored}`;
 }
 
