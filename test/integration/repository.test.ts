@@ -115,7 +115,7 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
     const leased = await leaseNextSamples(database.db, [ask(u1!), ask(u2!), ask(u1!), ask(u3!, [ids[2]!])]);
     expect(leased.map((s) => s?.id)).toEqual([ids[0], ids[1], ids[0], undefined]);
     // With every open sample leased or skipped, u3 has nothing, and holds no lease.
-    const leases = await database.db.selectFrom('assignment').select(['user_id', 'sample_id']).where('project_id', '=', project.id).orderBy('user_id').execute();
+    const leases = await database.db.selectFrom('assignment').select(['user_id', 'sample_id']).where('project_id', '=', project.id).orderBy('sample_id').execute();
     expect(leases).toEqual([
       { user_id: u1!.id, sample_id: ids[0] },
       { user_id: u2!.id, sample_id: ids[1] },
