@@ -153,10 +153,23 @@ test('API keys: create once, call the prediction API, see it on Monitoring, chec
   expect(refused.status()).toBe(401);
   expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
   await page.screenshot({ path: 'test/e2e/screenshots/api-key-revoked.png', fullPage: true });
+  // On a laptop's width all thirteen fit in the row, with nothing to scroll to.
+  expect(await page.getByRole('navigation', { name: 'Project' }).evaluate((nav) => nav.scrollWidth <= nav.clientWidth)).toBe(true);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test/e2e/screenshots/api-narrow.png', fullPage: true });
   await page.goto(`${projectUrl}/monitoring`);
   await expect(page.getByTestId('drift-alert')).toBeVisible();
+  // An owner's thirteen tabs are one row that scrolls sideways, with the open one in view, and the
+  // page itself does not scroll sideways.
+  const tabs = page.getByRole('navigation', { name: 'Project' });
+  const monitoringTab = tabs.getByRole('link', { name: 'Monitoring' });
+  await expect(tabs.getByRole('group')).toHaveCount(4);
+  await expect(tabs.getByRole('link')).toHaveCount(13);
+  const [bar, open] = [(await tabs.boundingBox())!, (await monitoringTab.boundingBox())!];
+  expect(bar.height).toBeLessThan(open.height * 1.6);
+  expect(open.x).toBeGreaterThanOrEqual(bar.x);
+  expect(open.x + open.width).toBeLessThanOrEqual(bar.x + bar.width + 1);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await page.screenshot({ path: 'test/e2e/screenshots/monitoring-narrow.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(`${projectUrl}/api`);
