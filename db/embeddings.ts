@@ -1,6 +1,7 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import pgvector from 'pgvector';
 import type { Db } from './client.ts';
+import type { Database } from './schema.ts';
 
 /** A neighbour returned by a kNN query (cosine distance: 0 = same direction, 2 = opposite). */
 export interface Neighbour {
@@ -63,40 +64,97 @@ export interface PendingSample {
   id: number;
   contentHash: string;
   text: string | null;
-  hasImage: boolean;
+  /** The image's file name (image samples), null for text. */
+  imageName: string | null;
 }
 
-/** Up to `limit` samples of the project with no embedding from `encoder` yet, oldest first. */
+/**
+ * Samples that still await an embedding from `encoder`: none yet, and not set aside as
+ * unreadable by it (see insertEmbeddingFailures).
+ */
+function awaitingEmbedding(encoder: string) {
+  return ({ and, not, exists, selectFrom }: ExpressionBuilder<Database, 'sample'>) =>
+    and([
+      not(exists(selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'sample.id').where('embedding.encoder', '=', encoder))),
+      not(
+        exists(
+          selectFrom('embedding_failure')
+            .select('embedding_failure.sample_id')
+            .whereRef('embedding_failure.sample_id', '=', 'sample.id')
+            .where('embedding_failure.encoder', '=', encoder),
+        ),
+      ),
+    ]);
+}
+
+/** Up to `limit` samples of the project awaiting an embedding from `encoder`, oldest first. */
 export async function findSamplesMissingEmbedding(db: Db, projectId: number, encoder: string, limit: number): Promise<PendingSample[]> {
   const rows = await db
     .selectFrom('sample')
     .select(['sample.id', 'sample.content_hash', 'sample.text', 'sample.image_name'])
     .where('sample.project_id', '=', projectId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'sample.id').where('embedding.encoder', '=', encoder),
-        ),
-      ),
-    )
+    .where(awaitingEmbedding(encoder))
     .orderBy('sample.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, text: r.text, hasImage: r.image_name !== null }));
+  return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, text: r.text, imageName: r.image_name }));
 }
 
-/** How far the project's embedding has got. */
-export async function countEmbedded(db: Db, projectId: number, encoder: string): Promise<{ total: number; embedded: number }> {
-  const [total, embedded] = await Promise.all([
-    db.selectFrom('sample').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
+/** How far the project's embedding has got; `failed` samples could not be read and never will be. */
+export async function countEmbedded(db: Db, projectId: number, encoder: string): Promise<{ total: number; embedded: number; failed: number }> {
+  const count = (table: 'embedding' | 'embedding_failure') =>
     db
-      .selectFrom('embedding')
+      .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('project_id', '=', projectId)
       .where('encoder', '=', encoder)
-      .executeTakeFirstOrThrow(),
+      .executeTakeFirstOrThrow();
+  const [total, embedded, failed] = await Promise.all([
+    db.selectFrom('sample').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
+    count('embedding'),
+    count('embedding_failure'),
   ]);
-  return { total: Number(total.n), embedded: Number(embedded.n) };
+  return { total: Number(total.n), embedded: Number(embedded.n), failed: Number(failed.n) };
+}
+
+/** A sample `encoder` could not read, and why. */
+export interface EmbeddingFailure {
+  sampleId: number;
+  projectId: number;
+  encoder: string;
+  error: string;
+}
+
+/**
+ * Sets samples aside as unreadable by `encoder` (an image that does not decode), so the embed job
+ * stops retrying them; a sample's bytes never change, so neither would the outcome.
+ */
+export async function insertEmbeddingFailures(db: Db, rows: EmbeddingFailure[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('embedding_failure')
+    .values(rows.map((r) => ({ sample_id: r.sampleId, project_id: r.projectId, encoder: r.encoder, error: r.error })))
+    .onConflict((oc) => oc.columns(['sample_id', 'encoder']).doUpdateSet((eb) => ({ error: eb.ref('excluded.error'), failed_at: eb.ref('excluded.failed_at') })))
+    .execute();
+}
+
+/** The project's first `limit` samples `encoder` could not read, oldest first, with their image names. */
+export async function listEmbeddingFailures(
+  db: Db,
+  projectId: number,
+  encoder: string,
+  limit: number,
+): Promise<{ sampleId: number; name: string | null; error: string }[]> {
+  const rows = await db
+    .selectFrom('embedding_failure')
+    .innerJoin('sample', 'sample.id', 'embedding_failure.sample_id')
+    .select(['embedding_failure.sample_id', 'sample.image_name', 'embedding_failure.error'])
+    .where('embedding_failure.project_id', '=', projectId)
+    .where('embedding_failure.encoder', '=', encoder)
+    .orderBy('embedding_failure.sample_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ sampleId: r.sample_id, name: r.image_name, error: r.error }));
 }
 
 /** Cached vectors for these content hashes (any project), by hash. */
@@ -141,7 +199,7 @@ export async function analyzeEmbeddings(db: Db): Promise<void> {
   await sql`ANALYZE embedding`.execute(db);
 }
 
-/** Projects of `dataType` with samples that have no embedding from `encoder`. */
+/** Projects of `dataType` with samples awaiting an embedding from `encoder` (unreadable ones set aside). */
 export async function findProjectsAwaitingEmbedding(db: Db, dataType: 'text' | 'image', encoder: string): Promise<number[]> {
   const rows = await db
     .selectFrom('sample')
@@ -149,9 +207,7 @@ export async function findProjectsAwaitingEmbedding(db: Db, dataType: 'text' | '
     .select('sample.project_id')
     .distinct()
     .where('project.data_type', '=', dataType)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'sample.id').where('embedding.encoder', '=', encoder))),
-    )
+    .where(awaitingEmbedding(encoder))
     .execute();
   return rows.map((r) => r.project_id);
 }

@@ -93,6 +93,13 @@ export interface EmbeddingTable {
   vector: string;
   created_at: Timestamp;
 }
+export interface EmbeddingFailureTable {
+  sample_id: number;
+  project_id: number;
+  encoder: string;
+  error: string;
+  failed_at: Timestamp;
+}
 export interface AnnotationTable {
   id: Generated<number>;
   project_id: number;
@@ -293,6 +300,7 @@ export interface Database {
   sample: SampleTable;
   sample_image: SampleImageTable;
   embedding: EmbeddingTable;
+  embedding_failure: EmbeddingFailureTable;
   annotation: AnnotationTable;
   annotation_event: AnnotationEventTable;
   resolution: ResolutionTable;

@@ -15,4 +15,14 @@ describe('loadEnv', () => {
     }
     expect(() => load({ SIFT_EXPORT_CONCURRENCY: '0', SIFT_TRANSFER_RATE_PER_MINUTE: 'x' })).toThrow(/SIFT_TRANSFER_RATE_PER_MINUTE: .*\n {2}SIFT_EXPORT_CONCURRENCY: must be a whole number of exports at once from 1 to 100/);
   });
+
+  it('reads PORT, and refuses a blank one instead of taking it for 0 (any free port)', () => {
+    expect(load({}).PORT).toBe(3000);
+    expect(load({ PORT: '8080' }).PORT).toBe(8080);
+    expect(load({ PORT: '0' }).PORT).toBe(0);
+    for (const value of [' ', '\t', 'http', '70000', '-1', '80.5']) {
+      expect(() => load({ PORT: value }), JSON.stringify(value)).toThrow(/PORT: must be a port number from 0 to 65535/);
+    }
+    expect(() => load({ SIFT_TRANSFER_RATE_PER_MINUTE: '  ' })).toThrow(/SIFT_TRANSFER_RATE_PER_MINUTE: must be a whole number/);
+  });
 });

@@ -4,15 +4,24 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * An integer within bounds; every message is `must be <expected>`. Blank is refused: `Number(' ')`
+ * is 0, which for PORT would quietly mean "any free port".
+ */
+function integer(expected: string, min: number, max: number) {
+  const message = `must be ${expected}`;
+  const number = z.coerce.number({ invalid_type_error: message }).int(message).min(min, message).max(max, message);
+  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value), number);
+}
+
 /** A whole number within bounds, with a message that says what the setting counts. */
 function wholeNumber(unit: string, min: number, max: number) {
-  const expected = `a whole number of ${unit} from ${min} to ${max.toLocaleString('en-US')}`;
-  return z.coerce.number({ invalid_type_error: `must be ${expected}` }).int(`must be ${expected}`).min(min, `must be ${expected}`).max(max, `must be ${expected}`);
+  return integer(`a whole number of ${unit} from ${min} to ${max.toLocaleString('en-US')}`, min, max);
 }
 
 /** Every setting the server reads from the environment, validated once at boot. */
 export const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer('a port number from 0 to 65535 (0: any free port)', 0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.string().url().optional(),

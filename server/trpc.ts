@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, trpcCodeOf } from './errors.ts';
+import { INTERNAL_MESSAGE } from './http/errors.ts';
 import { asUnavailable } from './http/unavailable.ts';
 import type { Context } from './context.ts';
 import { ProjectId } from './projects/projects.schema.ts';
@@ -9,6 +10,12 @@ import { getProjectAccess } from './projects/projects.service.ts';
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // An error the app did not raise itself (a failed query, a bug) is logged by the HTTP handler;
+    // its message (SQL, file paths) and stack are not for the browser, as on the REST routes.
+    if (error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)) {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: INTERNAL_MESSAGE, data: { ...data, zodError: null, appCode: null } };
+    }
     return {
       ...shape,
       data: {

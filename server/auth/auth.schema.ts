@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { storableText } from '../storable-text.ts';
 
 export const Email = z.string().trim().toLowerCase().email('enter a valid email address').max(254);
 export const Password = z.string().min(8, 'password must be at least 8 characters').max(256);
 
 export const SignUpInput = z.object({
   email: Email,
-  name: z.string().trim().min(1, 'enter your name').max(100),
+  name: storableText('your name').trim().min(1, 'enter your name').max(100),
   password: Password,
   inviteToken: z.string().max(200).optional(),
 });

@@ -11,6 +11,8 @@ import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { MapInput, RareInput, SearchInput, SimilarInput } from './explore.schema.ts';
 import { sampleImageUrl } from '../http/sample-image-url.ts';
+import { readImageHeader } from '../import/image-header.ts';
+import { UndecodableImageError } from '../inference/embedder.ts';
 
 /** A sample in a result grid: its content, its final label (if any) and how far it is from the query. */
 export interface SampleCard {
@@ -53,18 +55,22 @@ export async function search(deps: AppDeps, access: ProjectAccess, input: Search
   const projectId = access.project.id;
   const dataType = access.project.dataType;
   if (input.query.kind !== dataType) throw new AppError('INVALID', `this is ${dataType === 'image' ? 'an image' : 'a text'} project: search it with ${dataType === 'image' ? 'an image' : 'words'}`);
-  const embedded =
-    input.query.kind === 'text'
-      ? await deps.embedder.embed('text', [input.query.text])
-      : await deps.embedder.embed('image', [decodeBase64Image(input.query.base64)]);
+  const embedded = input.query.kind === 'text' ? await deps.embedder.embed('text', [input.query.text]) : await embedQueryImage(deps, input.query.base64);
   const found = await findSimilarSamples(deps.db, { projectId, encoder: embedded.encoder, vector: embedded.vectors[0]!, k: input.k, filter: input.filter });
   return { items: await toCards(deps, projectId, found) };
 }
 
-function decodeBase64Image(base64: string): Uint8Array {
+/** The search image: refused (400) when it is not an image or does not decode, as the encoder would. */
+async function embedQueryImage(deps: AppDeps, base64: string) {
   const bytes = Buffer.from(base64.replace(/^data:[^;]+;base64,/, ''), 'base64');
   if (bytes.length === 0) throw new AppError('INVALID', 'the image is empty or not base64');
-  return new Uint8Array(bytes);
+  if (!readImageHeader(bytes)) throw new AppError('INVALID', 'the image is not a PNG, JPEG, GIF or WebP image');
+  try {
+    return await deps.embedder.embed('image', [new Uint8Array(bytes)]);
+  } catch (error) {
+    if (error instanceof UndecodableImageError) throw new AppError('INVALID', error.describe(() => 'the image'));
+    throw error;
+  }
 }
 
 /** The class distribution (rare classes marked, with how many candidates each has) for the explore page. */

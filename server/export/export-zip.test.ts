@@ -63,7 +63,7 @@ describe('zipExportChunks', () => {
     expect(reads).toEqual([[1, 2], [3, 4]]);
     const manifest = inflateZipEntry(zip, entries.at(-1)!, 'manifest').toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(manifest[1]).toMatchObject({ id: 2, image: 'images/2-ü_.png', imageName: 'weird name/ü?*.png', split: expect.any(String) as unknown });
-    const drafts = parseImageFiles([{ name: 'e.zip', data: zip }], defaultImportLimits, ['cat', 'dog']);
+    const drafts = await parseImageFiles([{ name: 'e.zip', data: zip }], defaultImportLimits, ['cat', 'dog']);
     expect(drafts.map((d) => [d.image?.name, d.label, d.metadata, d.contentHash])).toEqual([
       ['cats/1.png', 'cat', { fileName: '1.png' }, sha256(images.get(1)!)],
       ['weird name/ü?*.png', undefined, { fileName: '2.png' }, sha256(images.get(2)!)],
@@ -88,7 +88,7 @@ describe('zipExportChunks', () => {
   it('writes Zip64 records the import reads back (limits lowered to force them)', async () => {
     const { zip } = await exportZip({ limits: { u16: 2, u32: 64 } });
     expect(zip.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
-    expect(parseImageFiles([{ name: 'e.zip', data: zip }], defaultImportLimits, ['cat', 'dog']).map((d) => d.label)).toEqual(['cat', undefined, 'dog', undefined]);
+    expect((await parseImageFiles([{ name: 'e.zip', data: zip }], defaultImportLimits, ['cat', 'dog'])).map((d) => d.label)).toEqual(['cat', undefined, 'dog', undefined]);
   });
 
   it("holds only the manifest for a text project, which a text project's import reads", async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowIdParam } from '../http/ids.ts';
+import { storableText } from '../storable-text.ts';
 
 export const ExportParams = z.object({ projectId: RowIdParam });
 
@@ -11,7 +12,7 @@ export const ExportQuery = z
     format: z.enum(['csv', 'jsonl', 'zip'], { errorMap: () => ({ message: 'format must be csv, jsonl or zip' }) }).default('csv'),
     resolved: flag.default('false'),
     split: z.enum(['train', 'held-out'], { errorMap: () => ({ message: 'split must be train or held-out' }) }).optional(),
-    label: z.string().trim().min(1, 'name a label').max(200).optional(),
+    label: storableText('label').trim().min(1, 'name a label').max(200).optional(),
   })
   .strict();
 export type ExportQuery = z.infer<typeof ExportQuery>;

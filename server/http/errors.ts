@@ -3,6 +3,9 @@ import { ZodError } from 'zod';
 import { AppError, httpStatusOf } from '../errors.ts';
 import { asUnavailable } from './unavailable.ts';
 
+/** What a client is told of an unexpected error (the server logs the error itself): its message may hold SQL or file paths. */
+export const INTERNAL_MESSAGE = 'internal error; the server logged the details';
+
 /** Sends `{ error: { code, message } }` with the mapped status; never leaks internals on 500. */
 export function sendError(res: Response, error: unknown): void {
   if (res.headersSent) return;
@@ -29,7 +32,7 @@ export function sendError(res: Response, error: unknown): void {
     return;
   }
   console.error('[http] unexpected error:', error);
-  res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error; the server logged the details' } });
+  res.status(500).json({ error: { code: 'INTERNAL', message: INTERNAL_MESSAGE } });
 }
 
 export function errorMiddleware(error: unknown, _req: Request, res: Response, _next: NextFunction): void {

@@ -1,8 +1,9 @@
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { AppError } from '../errors.ts';
+import { toStorableName } from '../storable-text.ts';
 
-/** One uploaded file, buffered. */
+/** One uploaded file, buffered; `name` holds no control characters or unpaired surrogates. */
 export interface UploadedFile {
   name: string;
   data: Buffer;
@@ -36,7 +37,8 @@ export function readMultipart(req: Request, maxBytes: number, maxFiles: number):
         else chunks.push(chunk);
       });
       stream.on('limit', () => fail(new AppError('TOO_LARGE', `${info.filename} is larger than the ${Math.round(maxBytes / 1048576)} MiB limit`)));
-      stream.on('end', () => files.push({ name: info.filename || 'upload', data: Buffer.concat(chunks) }));
+      // The name is stored (import batches, image samples); a client cannot easily rename a part, so clean it rather than refuse it.
+      stream.on('end', () => files.push({ name: toStorableName(info.filename ?? '') || 'upload', data: Buffer.concat(chunks) }));
     });
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('filesLimit', () => fail(new AppError('TOO_LARGE', `too many files in one upload (at most ${maxFiles})`)));

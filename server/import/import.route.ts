@@ -36,7 +36,7 @@ async function handleImport(deps: AppDeps, req: Request, res: Response, mode: 'i
     const { files, fields } = await readMultipart(req, limits.maxFileBytes, mode === 'preview' ? 1 : 10_000);
     if (mode === 'preview') {
       if (!files[0]) throw new AppError('INVALID', 'choose a file to preview');
-      res.json(previewImport(access, files[0]));
+      res.json(previewImport(access, files[0], limits));
       return;
     }
     const textField = fields.textField?.trim() || undefined;

@@ -58,11 +58,14 @@ export function assertCanImport(access: ProjectAccess): void {
   assertRole(access.role, 'lead', 'import samples');
 }
 
-/** Columns and the first rows of a text file, for the column picker: a step of an import, so leads only. */
-export function previewImport(access: ProjectAccess, file: UploadedFile) {
+/**
+ * Columns and the first rows of a text file, for the column picker: a step of an import, so leads
+ * only, under the import's limits (the page imports only what it could preview).
+ */
+export function previewImport(access: ProjectAccess, file: UploadedFile, limits: ImportLimits) {
   assertCanImport(access);
   if (access.project.dataType !== 'text') throw new AppError('INVALID', 'previews are for text files; this is an image project');
-  return previewTextFile({ fileName: file.name, data: file.data });
+  return previewTextFile({ fileName: file.name, data: file.data, limits });
 }
 
 /**
@@ -80,7 +83,7 @@ export async function importSamples(
   if (input.files.length === 0) throw new AppError('INVALID', 'choose a file to import');
   const limits = importLimitsFor(deps);
   const labels = await listLabels(deps.db, access.project.id);
-  const { drafts, format } = parseUpload(access, input, limits, labels);
+  const { drafts, format } = await parseUpload(access, input, limits, labels);
   const unique = dedupe(drafts);
   const projectId = access.project.id;
   const fileName = input.files.map((f) => f.name).join(', ').slice(0, 500);
@@ -137,10 +140,10 @@ export interface ImportFilesInput {
 }
 
 /** Image projects: images and zips (a Sift zip export brings labels). Text projects: one CSV/JSONL file, or a Sift zip export. */
-function parseUpload(access: ProjectAccess, input: ImportFilesInput, limits: ImportLimits, labels: Label[]) {
+async function parseUpload(access: ProjectAccess, input: ImportFilesInput, limits: ImportLimits, labels: Label[]) {
   const labelNames = labels.map((l) => l.name);
   if (access.project.dataType === 'image') {
-    return { drafts: parseImageFiles(input.files, limits, labelNames), format: 'images' };
+    return { drafts: await parseImageFiles(input.files, limits, labelNames), format: 'images' };
   }
   if (input.files.length !== 1) throw new AppError('INVALID', 'import one CSV or JSONL file at a time');
   const file = input.files[0]!;

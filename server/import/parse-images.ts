@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { findDecodeProblem } from '#trainer/ml/encoders/image-decode.ts';
 import { AppError } from '../errors.ts';
 import { readImageHeader } from './image-header.ts';
 import { EXPORT_MANIFEST } from '../export/export-layout.ts';
@@ -20,34 +22,77 @@ interface PlannedEntry {
 
 /**
  * Turns uploaded image files into SampleDrafts, expanding any zip (by `.zip` name or
- * `PK\x03\x04` magic). Images are recognized by their bytes, not their names. Throws one
- * AppError naming the file or `archive.zip/entry` and never returns part of an upload.
- * Duplicate images are kept: the import service dedupes by contentHash. A Sift zip export
- * brings labels, which must be among `labelNames`.
+ * `PK\x03\x04` magic). Images are recognized by their bytes, not their names, and must decode
+ * (see assertDecodable). Throws one AppError naming the file or `archive.zip/entry` and never
+ * returns part of an upload. Duplicate images are kept: the import service dedupes by
+ * contentHash. A Sift zip export brings labels, which must be among `labelNames`.
  */
-export function parseImageFiles(files: { name: string; data: Buffer }[], limits: ImportLimits = defaultImportLimits, labelNames: string[] = []): SampleDraft[] {
+export async function parseImageFiles(
+  files: { name: string; data: Buffer }[],
+  limits: ImportLimits = defaultImportLimits,
+  labelNames: string[] = [],
+): Promise<SampleDraft[]> {
+  const images = readImageFiles(files, limits, labelNames);
+  await assertDecodable(images);
+  return images.map((image) => image.draft);
+}
+
+/** A draft and the name errors give it (`file.png`, `archive.zip/entry`, a manifest line). */
+interface LabeledDraft {
+  draft: SampleDraft;
+  label: string;
+}
+
+/** Everything parseImageFiles checks but decoding: limits, zips, headers, dimensions. */
+function readImageFiles(files: { name: string; data: Buffer }[], limits: ImportLimits, labelNames: string[]): LabeledDraft[] {
   const budget: Budget = { images: 0, bytes: 0 };
-  const drafts: SampleDraft[] = [];
+  const images: LabeledDraft[] = [];
   for (const file of files) {
     if (file.data.length > limits.maxFileBytes) {
       throw new AppError('TOO_LARGE', `${file.name}: file is ${file.data.length} bytes, over the ${limits.maxFileBytes}-byte limit`);
     }
     if (isZip(file)) {
-      for (const draft of expandZip(file, { limits, labelNames }, budget, drafts.length)) drafts.push(draft);
+      for (const image of expandZip(file, { limits, labelNames }, budget, images.length)) images.push(image);
       continue;
     }
     spend(budget, file.data.length, limits);
     const image = { name: stripClientPath(file.name), label: file.name, data: file.data };
-    drafts.push(toImageDraft(image, { fileName: file.name }, drafts.length + 1, limits));
+    images.push({ draft: toImageDraft(image, { fileName: file.name }, images.length + 1, limits), label: file.name });
   }
-  return drafts;
+  return images;
+}
+
+/** Decodes at once at most this many images (on libuv's pool, which file and crypto work shares). */
+const DECODE_CONCURRENCY = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * Refuses the upload when any image does not decode (a truncated or corrupt file whose header
+ * reads fine), naming the first in upload order: the image encoder could never embed it. The
+ * check decodes to a thumbnail (JPEGs shrink on load), a few at a time, off the event loop.
+ */
+async function assertDecodable(images: LabeledDraft[]): Promise<void> {
+  const problems: (string | undefined)[] = new Array<string | undefined>(images.length);
+  let next = 0;
+  let failed = false;
+  // Images start in upload order, and every started one finishes, so the first problem found
+  // in that order is the upload's first; once one is known the rest need not be decoded.
+  const work = async () => {
+    while (next < images.length && !failed) {
+      const i = next++;
+      problems[i] = await findDecodeProblem(images[i]!.draft.image!.data);
+      if (problems[i] !== undefined) failed = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DECODE_CONCURRENCY, images.length) }, work));
+  const bad = problems.findIndex((p) => p !== undefined);
+  if (bad >= 0) throw new AppError('INVALID', `${images[bad]!.label}: the image could not be decoded (${problems[bad]})`);
 }
 
 /**
  * Checks every entry's path and declared size against the limits before inflating any,
  * so a zip bomb is refused from its central directory alone.
  */
-function expandZip(zip: { name: string; data: Buffer }, options: { limits: ImportLimits; labelNames: string[] }, budget: Budget, rowsBefore: number): SampleDraft[] {
+function expandZip(zip: { name: string; data: Buffer }, options: { limits: ImportLimits; labelNames: string[] }, budget: Budget, rowsBefore: number): LabeledDraft[] {
   const { limits, labelNames } = options;
   const entries = listZipEntries(zip.data, zip.name, limits.maxZipEntries);
   const manifest = findExportManifest(entries);
@@ -72,7 +117,7 @@ function expandZip(zip: { name: string; data: Buffer }, options: { limits: Impor
     const data = inflateZipEntry(zip.data, entry, label);
     if (isZipMagic(data)) throw new AppError('INVALID', `${label}: nested zip archives are not supported`);
     const metadata = { fileName: entry.name, archive: zip.name };
-    return toImageDraft({ name: path, label, data }, metadata, rowsBefore + i + 1, limits);
+    return { draft: toImageDraft({ name: path, label, data }, metadata, rowsBefore + i + 1, limits), label };
   });
 }
 
@@ -87,7 +132,7 @@ function expandExportZip(
   limits: ImportLimits,
   budget: Budget,
   rowsBefore: number,
-): SampleDraft[] {
+): LabeledDraft[] {
   const { entries, root, manifest } = contents;
   // Manifest paths are relative to the manifest's folder.
   const byPath = new Map<string, ZipEntry>();
@@ -116,7 +161,7 @@ function expandExportZip(
     const name = typeof imageName === 'string' && imageName.trim() !== '' ? imageName : path;
     // What the manifest row brings besides its sample (its label, its annotations) rides along.
     const { text: _path, row: _row, metadata: _metadata, contentHash: _hash, ...carried } = draft;
-    return { ...carried, ...toImageDraft({ name, label, data }, metadata, rowsBefore + i + 1, limits) };
+    return { draft: { ...carried, ...toImageDraft({ name, label, data }, metadata, rowsBefore + i + 1, limits) }, label };
   });
 }
 

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { defaultImportLimits } from './import.schema.ts';
 import { detectTextFormat, parseTextFile, previewTextFile } from './parse-text.ts';
@@ -106,10 +107,10 @@ describe('parseTextFile with JSONL', () => {
     );
     expect(catchAppError(() => parse('s.jsonl', '{"text":"a"}\n{"body":"b"}\n')).message).toBe('line 2: field "text" is missing');
     expect(catchAppError(() => parse('s.jsonl', '{"text":"a\\u0000b"}\n')).message).toBe(
-      'line 1: contains a NUL character (\\u0000)',
+      'line 1: "text" contains a NUL character (\\u0000)',
     );
     expect(catchAppError(() => parse('s.jsonl', '{"text":"ok","note":"\\ud83d"}\n')).message).toBe(
-      'line 1: contains an unpaired UTF-16 surrogate',
+      'line 1: "note" contains an unpaired UTF-16 surrogate',
     );
   });
 
@@ -142,9 +143,49 @@ describe('parseTextFile encoding and limits', () => {
     const big = catchAppError(() => parse('s.csv', `text\n${'x'.repeat(80)}\n`, { limits }));
     expect(big).toMatchObject({ code: 'TOO_LARGE', message: 's.csv: file is 86 bytes, over the 64-byte limit' });
   });
+
+  it('says a valid file too long for one string is too large, not invalid UTF-8', () => {
+    // SIFT_MAX_UPLOAD_MB allows up to 2 GiB; V8 strings end at 2^29 - 24 characters.
+    const huge = Buffer.alloc(constants.MAX_STRING_LENGTH + 16, 'x\n');
+    huge.write('text\n');
+    const error = catchAppError(() => parse('huge.csv', huge, { limits: { ...defaultImportLimits, maxFileBytes: 2048 * 1024 * 1024 } }));
+    expect(error).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/split it into smaller files/) });
+  });
+});
+
+describe('parseTextFile and previewTextFile with deeply nested JSON', () => {
+  // Passes JSON.parse, but a recursive walk (or res.json) of it overflows the stack.
+  const deep = (levels: number) => `{"text":"hi","m":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+
+  it('refuses nesting past 64 levels with INVALID naming the line and field, in imports and previews', () => {
+    expect(parse('s.jsonl', `${deep(63)}\n`).samples).toHaveLength(1);
+    for (const levels of [64, 20_000]) {
+      const file = `{"text":"ok"}\n${deep(levels)}\n`;
+      expect(catchAppError(() => parse('s.jsonl', file))).toMatchObject({ code: 'INVALID', message: 'line 2: "m" is nested more than 64 levels deep' });
+      expect(catchAppError(() => previewTextFile({ fileName: 's.jsonl', data: utf8(file) }))).toMatchObject({ code: 'INVALID', message: 'line 2: "m" is nested more than 64 levels deep' });
+    }
+    expect(catchAppError(() => parse('s.json', `[${deep(20_000)}]`)).message).toBe('row 1: "m" is nested more than 64 levels deep');
+  });
+
+  it("checks an export's metadata cell, which is JSON inside CSV", () => {
+    const cell = (json: string) => `"${json.replace(/"/g, '""')}"`;
+    const csv = (metadata: string) => `text,metadata,label,resolution,split,annotations\nhi,${cell(metadata)},,,train,\n`;
+    expect(catchAppError(() => parse('export.csv', csv(`{"m":${'['.repeat(100)}${']'.repeat(100)}}`))).message).toBe('row 1 (line 2): "m" is nested more than 64 levels deep');
+    expect(catchAppError(() => parse('export.csv', csv('{"note":"a\\u0000"}'))).message).toBe('row 1 (line 2): "note" contains a NUL character (\\u0000)');
+  });
 });
 
 describe('previewTextFile', () => {
+  it("applies the limits it is given (the server's), not the defaults", () => {
+    const limits = { ...defaultImportLimits, maxFileBytes: 60 * 1024 * 1024 };
+    const big = Buffer.alloc(defaultImportLimits.maxFileBytes + 1024, 'x\n');
+    big.write('text\n');
+    expect(catchAppError(() => previewTextFile({ fileName: 'big.csv', data: big }))).toMatchObject({ code: 'TOO_LARGE' });
+    expect(previewTextFile({ fileName: 'big.csv', data: big, limits }).rows).toHaveLength(5);
+    const small = { ...defaultImportLimits, maxFileBytes: 10 };
+    expect(catchAppError(() => previewTextFile({ fileName: 'p.csv', data: utf8('text\nhello world\n'), limits: small }))).toMatchObject({ code: 'TOO_LARGE' });
+  });
+
   it('returns the columns and the first five rows', () => {
     const csv = ['id,text', ...Array.from({ length: 8 }, (_, i) => `${i},t${i}`)].join('\n');
     const preview = previewTextFile({ fileName: 'p.csv', data: utf8(csv) });

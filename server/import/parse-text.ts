@@ -1,5 +1,7 @@
+import { constants } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
+import { findUnstorableJson } from '../storable-text.ts';
 import {
   defaultImportLimits,
   type ImportLimits,
@@ -12,6 +14,7 @@ import { readCsvTable, readJsonTable, type TextRecord, type TextTable } from './
 import { chooseLabelField, isExportLayout, readAnnotations, readLabel, readMetadata, unguardRecord, type LabelOptions } from './labeled-rows.ts';
 
 const previewRowCount = 5;
+const { MAX_STRING_LENGTH } = constants;
 const defaultTextField = 'text';
 
 /**
@@ -59,10 +62,11 @@ export function parseTextFile(
 
 /**
  * Reads the columns and first rows of a text file so the user can pick the text and label columns;
- * applies the default limits and throws like parseTextFile on a malformed head.
+ * applies the import's limits (the server's, so whatever it would import it previews) and throws
+ * like parseTextFile on a malformed head.
  */
-export function previewTextFile(input: { fileName: string; data: Buffer }): TextPreview {
-  const { format, table } = readTable(input.fileName, input.data, defaultImportLimits, previewRowCount);
+export function previewTextFile(input: { fileName: string; data: Buffer; limits?: ImportLimits }): TextPreview {
+  const { format, table } = readTable(input.fileName, input.data, input.limits ?? defaultImportLimits, previewRowCount);
   const exportLayout = isExportLayout(table.columns);
   const records = exportLayout && format === 'csv' ? table.records.map(unguardRecord) : table.records;
   const defaultLabelField = chooseLabelField(table.columns, undefined, format === 'csv' ? 'column' : 'field');
@@ -98,7 +102,11 @@ function decodeUtf8(data: Buffer): { text: string; bytes: Buffer } {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
+  } catch (error) {
+    // V8 strings stop at 2^29 - 24 UTF-16 units (about 512 MiB of ASCII), below SIFT_MAX_UPLOAD_MB's ceiling.
+    if ((error as { code?: unknown }).code === 'ERR_STRING_TOO_LONG') {
+      throw new AppError('TOO_LARGE', `file holds more text than can be read at once (about ${Math.round(MAX_STRING_LENGTH / 1e6)} million characters); split it into smaller files and import them one by one`);
+    }
     throw new AppError('INVALID', 'file is not valid UTF-8; save it as UTF-8 and upload it again');
   }
   const nul = text.indexOf('\0');
@@ -151,8 +159,9 @@ function toTextDraft(record: TextRecord, columns: DraftColumns, noun: string, li
   }
   const skip = new Set(columns.label === undefined ? [textField] : [textField, columns.label]);
   const metadata = readMetadata(record, skip, columns.exportLayout);
-  // JSON escapes can smuggle in what the byte checks cannot see; Postgres rejects both in text and jsonb.
-  const problem = findUnstorableString(fields) ?? findUnstorableString(metadata);
+  // JSON records were checked as they were read (readJsonTable) and CSV cells cannot hold NUL or
+  // unpaired surrogates (decodeUtf8); an export's "metadata" cell is JSON parsed since, so check it.
+  const problem = findUnstorableJson(metadata);
   if (problem) throw new AppError('INVALID', `${where}: ${problem}`);
   const label = columns.label === undefined ? undefined : readLabel(record, columns.label, noun, columns.labelNames);
   const annotations = columns.exportLayout ? readAnnotations(record, columns.labelNames) : [];
@@ -163,20 +172,6 @@ function toTextDraft(record: TextRecord, columns: DraftColumns, noun: string, li
 function countCodePoints(text: string, limit: number): number {
   if (text.length <= limit) return text.length;
   return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
-}
-
-function findUnstorableString(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    if (value.includes('\0')) return 'contains a NUL character (\\u0000)';
-    if (/\p{Cs}/u.test(value)) return 'contains an unpaired UTF-16 surrogate';
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const problem = findUnstorableString(key) ?? findUnstorableString(item);
-    if (problem) return problem;
-  }
-  return undefined;
 }
 
 function readExtension(fileName: string): string {

@@ -1,5 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { AppError } from '../errors.ts';
+import { findUnstorableJson } from '../storable-text.ts';
 
 /** One row of a text file before the text field is picked, with how messages should name it. */
 export interface TextRecord {
@@ -143,8 +144,14 @@ function parseJson(source: string, where: string): unknown {
   }
 }
 
+/** A record's object; refused, naming the record, when Postgres could not store it (NUL, unpaired surrogates, deep nesting). */
 function toObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    // Checked here, before a preview echoes it or anything walks it recursively (JSON.stringify does).
+    const problem = findUnstorableJson(value);
+    if (problem) throw new AppError('INVALID', `${where}: ${problem}`);
+    return value as Record<string, unknown>;
+  }
   const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
   throw new AppError('INVALID', `${where}: expected a JSON object, got ${kind}`);
 }

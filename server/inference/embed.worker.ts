@@ -6,6 +6,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import type { Encoder } from '#trainer/ml/encoders/encoder.ts';
+import { ImageDecodeError } from '#trainer/ml/encoders/image-decode.ts';
 import { IMAGE_ENCODER_NAME, loadImageEncoder } from '#trainer/ml/encoders/image-encoder.ts';
 import { loadTextEncoder, TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import type { EmbedRequest, EmbedResponse } from './embedder.ts';
@@ -42,6 +43,11 @@ parentPort!.on('message', (request: EmbedRequest) => {
       const reply: EmbedResponse = { id: request.id, encoder, vectors };
       parentPort!.postMessage(reply, vectors.map((v) => v.buffer as ArrayBuffer));
     },
-    (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies EmbedResponse),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      // Inputs that do not decode are the request's fault, not the encoder's: say which ones.
+      const undecodable = error instanceof ImageDecodeError ? error.failures : undefined;
+      parentPort!.postMessage({ id: request.id, error: message, undecodable } satisfies EmbedResponse);
+    },
   );
 });

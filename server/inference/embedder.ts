@@ -8,12 +8,52 @@
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { UndecodableImage } from '#trainer/ml/encoders/image-decode.ts';
 import { IMAGE_ENCODER_NAME } from '#trainer/ml/encoders/image-encoder.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { AppError } from '../errors.ts';
 
 export type EmbedRequest = { id: number; kind: 'text'; inputs: string[] } | { id: number; kind: 'image'; inputs: Uint8Array[] };
-export type EmbedResponse = { id: number; encoder: string; vectors: Float32Array[] } | { id: number; error: string };
+/** `undecodable`: the inputs (by position in the request) that are not decodable images. */
+export type EmbedResponse = { id: number; encoder: string; vectors: Float32Array[] } | { id: number; error: string; undecodable?: UndecodableImage[] };
+
+/**
+ * Inputs of one `embed` call that are not decodable images (truncated, corrupt), by position in
+ * that call: the caller's fault, so INVALID (400), never UNAVAILABLE. Callers name the inputs in
+ * their own terms with {@link UndecodableImageError.describe}.
+ */
+export class UndecodableImageError extends AppError {
+  constructor(readonly inputs: UndecodableImage[]) {
+    super('INVALID', describeUndecodable(inputs, (index) => `input ${index}`));
+  }
+
+  /** For example `inputs[3]: not a decodable image (vipspng: libpng read error)`. */
+  describe(nameOf: (index: number) => string): string {
+    return describeUndecodable(this.inputs, nameOf);
+  }
+}
+
+const NAMED_UNDECODABLE = 5;
+
+function describeUndecodable(inputs: UndecodableImage[], nameOf: (index: number) => string): string {
+  const named = inputs.slice(0, NAMED_UNDECODABLE).map((f) => `${nameOf(f.index)}: not a decodable image (${f.reason})`);
+  const more = inputs.length > named.length ? `; and ${inputs.length - named.length} more` : '';
+  return `${named.join('; ')}${more}`;
+}
+
+/** One queued input that the encoder thread could not decode. */
+class Undecodable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** Thrown by the encoder thread for a request with undecodable inputs, by position in it. */
+class UndecodableInRequest extends Error {
+  constructor(readonly failures: UndecodableImage[], message: string) {
+    super(message);
+  }
+}
 
 export interface Embedder {
   embed(kind: 'text', inputs: string[]): Promise<{ encoder: string; vectors: Float32Array[] }>;
@@ -65,9 +105,18 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
             remember(cache, p.key, vectors[i]!);
             p.resolve(vectors[i]!);
           }),
-        // One bad input (an image that does not decode) must not fail the others batched with it.
+        // One bad input (an image that does not decode) must not fail the others batched with it:
+        // the thread names every such input, and the others go again at the head of the queue.
         async (error: Error) => {
-          if (batch.length === 1) batch[0]!.reject(error);
+          if (error instanceof UndecodableInRequest) {
+            const reasons = new Map(error.failures.map((f) => [f.index, f.reason]));
+            const rest = batch.filter((p, i) => {
+              const reason = reasons.get(i);
+              if (reason !== undefined) p.reject(new Undecodable(reason));
+              return reason === undefined;
+            });
+            queues[kind].unshift(...rest);
+          } else if (batch.length === 1) batch[0]!.reject(error);
           else await Promise.all(batch.map((p) => runAlone(kind, p)));
         },
       )
@@ -84,7 +133,7 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
         remember(cache, p.key, vector!);
         p.resolve(vector!);
       },
-      (error: Error) => p.reject(error),
+      (error: Error) => p.reject(error instanceof UndecodableInRequest ? new Undecodable(error.failures[0]!.reason) : error),
     );
 
   const request = (kind: Kind, input: string | Uint8Array): Promise<Float32Array> => {
@@ -102,10 +151,14 @@ export function createEmbedder(config: { imageModelDir?: string }): Embedder {
   };
 
   return {
-    embed: (async (kind: Kind, inputs: (string | Uint8Array)[]) => ({
-      encoder: kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME,
-      vectors: await Promise.all(inputs.map((input) => request(kind, input))),
-    })) as Embedder['embed'],
+    embed: (async (kind: Kind, inputs: (string | Uint8Array)[]) => {
+      const settled = await Promise.allSettled(inputs.map((input) => request(kind, input)));
+      const undecodable = settled.flatMap((s, index) => (s.status === 'rejected' && s.reason instanceof Undecodable ? [{ index, reason: s.reason.reason }] : []));
+      if (undecodable.length > 0) throw new UndecodableImageError(undecodable);
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return { encoder: kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME, vectors: settled.map((s) => (s as PromiseFulfilledResult<Float32Array>).value) };
+    }) as Embedder['embed'],
     stats: () => ({ ...counts }),
     async close() {
       for (const kind of ['text', 'image'] as const) {
@@ -143,8 +196,10 @@ function encoderThread(config: { imageModelDir?: string }) {
       if (!waiting) return;
       pending.delete(reply.id);
       clearTimeout(waiting.timer);
-      if ('error' in reply) waiting.reject(new AppError('UNAVAILABLE', `embedding failed: ${reply.error}`));
-      else waiting.resolve(reply.vectors);
+      if (!('error' in reply)) waiting.resolve(reply.vectors);
+      // Undecodable inputs are the request's fault; anything else is the encoder's (503).
+      else if (reply.undecodable?.length) waiting.reject(new UndecodableInRequest(reply.undecodable, reply.error));
+      else waiting.reject(new AppError('UNAVAILABLE', `embedding failed: ${reply.error}`));
     });
     started.on('error', (error) => failAll(new AppError('UNAVAILABLE', `the encoder thread failed: ${error.message}`)));
     started.on('exit', () => {

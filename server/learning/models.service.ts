@@ -1,5 +1,5 @@
 import { activateModelVersion, findModelVersion, listModelVersions, type ModelVersion } from '#db/models.ts';
-import { countEmbedded } from '#db/embeddings.ts';
+import { countEmbedded, listEmbeddingFailures } from '#db/embeddings.ts';
 import { updateProjectSettings } from '#db/projects.ts';
 import type { User } from '#db/users.ts';
 import { ProjectSettings, readProjectSettings } from '#trainer/jobs/project-settings.ts';
@@ -87,9 +87,19 @@ export async function getLearningStatus(deps: AppDeps, access: ProjectAccess) {
   return {
     settings: readProjectSettings(project.settings),
     encoder,
-    embedding: await countEmbedded(deps.db, project.id, encoder),
+    embedding: await describeEmbedding(deps, project.id, encoder),
     imageModel: imageModel.ok ? { ok: true as const } : { ok: false as const, reason: imageModel.reason },
   };
+}
+
+/** Samples unreadable by the encoder named on the overview; the count is always whole. */
+const NAMED_UNREADABLE = 5;
+
+/** How far embedding has got, and the first few samples set aside because their image does not decode. */
+async function describeEmbedding(deps: AppDeps, projectId: number, encoder: string) {
+  const counts = await countEmbedded(deps.db, projectId, encoder);
+  const unreadable = counts.failed > 0 ? await listEmbeddingFailures(deps.db, projectId, encoder, NAMED_UNREADABLE) : [];
+  return { ...counts, unreadable: unreadable.map(({ sampleId, name }) => ({ sampleId, name })) };
 }
 
 export async function updateSettings(deps: AppDeps, access: ProjectAccess, patch: Partial<ProjectSettings>) {

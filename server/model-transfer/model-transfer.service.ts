@@ -6,10 +6,12 @@ import type { User } from '#db/users.ts';
 import { IMAGE_ENCODER_NAME } from '#trainer/ml/encoders/image-encoder.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { packModel, unpackModel } from '#trainer/ml/model-blob.ts';
-import { buildModelBundle } from '#trainer/ml/model-bundle/build-bundle.ts';
+import { buildModelBundle, describeEncoder } from '#trainer/ml/model-bundle/build-bundle.ts';
+import { BUNDLE_FILES } from '#trainer/ml/model-bundle/bundle-format.ts';
 import { BundleError, readModelBundle, type ReadBundle } from '#trainer/ml/model-bundle/read-bundle.ts';
 import { AppError } from '../errors.ts';
 import { fileSlug } from '../http/file-name.ts';
+import { findUnstorableJson } from '../storable-text.ts';
 import type { AppDeps } from '../deps.ts';
 import { authenticateApiKey } from '../api-keys/api-keys.service.ts';
 import type { UploadedFile } from '../http/multipart.ts';
@@ -59,8 +61,8 @@ export async function exportModelVersion(deps: AppDeps, access: TransferAccess, 
 
 /**
  * Records an uploaded export as a new candidate version of this project: labels are matched by
- * name, and the encoder must be the one this project's data type uses. Never put live: a lead
- * promotes it like any other version.
+ * name, and the encoder must be the one this project's data type uses, at the width this server's
+ * encoder makes. Never put live: a lead promotes it like any other version.
  */
 export async function importModelVersion(deps: AppDeps, access: TransferAccess, file: UploadedFile | undefined) {
   if (!file) throw new AppError('INVALID', 'attach the exported zip as a multipart file');
@@ -68,9 +70,17 @@ export async function importModelVersion(deps: AppDeps, access: TransferAccess, 
   const maxBytes = deps.env.SIFT_MAX_UPLOAD_MB * 1024 * 1024 * 8;
   const bundle = readBundle(unzipBundle(file.data, file.name, maxBytes), file.name);
   const { manifest } = bundle;
+  // The manifest's source and metrics are stored (jsonb): what Postgres refuses is the file's fault, a 400.
+  const unstorable = findUnstorableJson(manifest);
+  if (unstorable) throw new AppError('INVALID', `${file.name}: ${BUNDLE_FILES.manifest}: ${unstorable}`);
   const encoder = project.dataType === 'image' ? IMAGE_ENCODER_NAME : TEXT_ENCODER_NAME;
   if (manifest.encoder.name !== encoder) {
     throw new AppError('INVALID', `this model reads ${manifest.encoder.name} embeddings; this ${project.dataType} project uses ${encoder}`);
+  }
+  // read-bundle checked the head against the manifest's dims; these are what the project's embeddings have.
+  const { dims } = describeEncoder(encoder);
+  if (manifest.encoder.dims !== dims) {
+    throw new AppError('INVALID', `this model reads ${manifest.encoder.dims}-dimensional embeddings; ${encoder} makes ${dims}`);
   }
   if (project.dataType === 'image' && manifest.lexical) throw new AppError('INVALID', 'this model has a text (lexical) channel; this is an image project');
   const labels = await listLabels(deps.db, project.id);

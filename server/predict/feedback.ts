@@ -12,6 +12,7 @@ import type { JobSystem } from '#trainer/jobs/queue.ts';
 import { hashText } from '../import/parse-text.ts';
 import { readImageHeader } from '../import/image-header.ts';
 import { requestEmbedding } from '#trainer/jobs/triggers.ts';
+import { findUnstorableString } from '../storable-text.ts';
 
 const FLUSH_MS = 500;
 
@@ -53,7 +54,11 @@ export class FeedbackSink {
 
   private async write(projectId: number, items: FeedbackItem[]): Promise<void> {
     const receivedAt = new Date().toISOString();
-    const unique = [...new Map(items.map((item) => [item.text ?? createHash('sha256').update(item.image!).digest('hex'), item])).values()];
+    // The whole batch is one insert: a text Postgres cannot store (the prediction API refuses them
+    // already) would fail it and drop every other input with it, so it is left out here.
+    const storable = items.filter((item) => item.text === undefined || findUnstorableString(item.text) === undefined);
+    if (storable.length < items.length) console.error(`[feedback] ${items.length - storable.length} production inputs of project ${projectId} hold text Postgres cannot store; left out`);
+    const unique = [...new Map(storable.map((item) => [item.text ?? createHash('sha256').update(item.image!).digest('hex'), item])).values()];
     const samples: SampleInsert[] = unique.map((item) => {
       const metadata = { source: 'production', confidence: item.confidence, modelVersion: item.modelVersion, receivedAt };
       if (item.text !== undefined) return { text: item.text, metadata, contentHash: hashText(item.text) };
@@ -62,6 +67,7 @@ export class FeedbackSink {
       const contentHash = createHash('sha256').update(data).digest('hex');
       return { image: { name: `production-${contentHash.slice(0, 12)}`, mime: header.mime, data }, metadata, contentHash };
     });
+    if (samples.length === 0) return;
     const ids = await this.deps.db.transaction().execute((trx) => insertSamples(trx, projectId, null, samples, 'production'));
     if (ids.length === 0) return;
     await this.deps.bus.publish({ projectId, type: 'feedback.added', data: { added: ids.length, duplicates: samples.length - ids.length } });

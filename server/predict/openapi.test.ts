@@ -50,6 +50,14 @@ describe('the OpenAPI document of the prediction API', () => {
     expect(body.safeParse(texts(1, 'x'.repeat(MAX_TEXT_LENGTH))).success).toBe(true);
     expect(body.safeParse(texts(1, 'x'.repeat(MAX_TEXT_LENGTH + 1))).success).toBe(false);
     expect(body.safeParse(texts(1, '')).success).toBe(false);
+    // What Postgres cannot store is refused up front, as the description says.
+    expect(text.description).toMatch(/NUL.*unpaired UTF-16 surrogate/);
+    for (const bad of ['hi\u0000', 'a\ud800b', '\udc00']) {
+      const parsed = body.safeParse({ inputs: [{ text: 'fine' }, { text: bad }] });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ['inputs', 1, 'text'], message: expect.stringMatching(/^text contains (a NUL character|an unpaired UTF-16 surrogate)/) });
+    }
+    expect(body.safeParse(texts(1, 'emoji 👩🏽‍💻 pairs are fine')).success).toBe(true);
     // additionalProperties: false is zod's .strict(), on the body and on each input.
     expect(doc.components.schemas.PredictRequest!.additionalProperties).toBe(false);
     expect(body.safeParse({ ...texts(1), extra: 1 }).success).toBe(false);

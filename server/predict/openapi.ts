@@ -91,7 +91,7 @@ export interface PredictError {
 export function predictErrors(limits: PredictLimits): PredictError[] {
   const mib = Math.round(limits.SIFT_PREDICT_MAX_BODY_MB);
   return [
-    { status: 400, code: 'INVALID', when: 'The body, a query parameter or the project id is malformed, or an input does not fit the project (text to an image project, or the reverse).', message: 'inputs: send at least one input' },
+    { status: 400, code: 'INVALID', when: 'The body, a query parameter or the project id is malformed, an input does not fit the project (text to an image project, or the reverse), or an image does not decode (the message names the input).', message: 'inputs: send at least one input' },
     { status: 401, code: 'UNAUTHORIZED', when: 'The Authorization header is missing, or the key is malformed, unknown or revoked.', message: 'this API key was revoked' },
     { status: 403, code: 'FORBIDDEN', when: 'The key is valid but belongs to another project (or lacks the predict scope).', message: 'this API key belongs to another project' },
     { status: 404, code: 'NOT_FOUND', when: 'The version pinned with ?version= does not exist.', message: 'this project has no model version 9' },
@@ -231,13 +231,13 @@ export function predictOpenApi(limits: PredictLimits): OpenApiDocument {
           type: 'object',
           required: ['text'],
           additionalProperties: false,
-          properties: { text: { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH, description: 'The text to classify.' } },
+          properties: { text: { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH, description: 'The text to classify. It may not contain NUL (\\u0000) or an unpaired UTF-16 surrogate (400 naming the input).' } },
         },
         ImageInput: {
           type: 'object',
           required: ['image'],
           additionalProperties: false,
-          properties: { image: { type: 'string', minLength: 1, contentEncoding: 'base64', description: 'A PNG, JPEG, GIF or WebP image in base64; a data: URL prefix is allowed.' } },
+          properties: { image: { type: 'string', minLength: 1, contentEncoding: 'base64', description: 'A PNG, JPEG, GIF or WebP image in base64; a data: URL prefix is allowed. One that does not decode (truncated or corrupt) is refused (400 naming the input).' } },
         },
         PredictResponse: {
           type: 'object',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowIdParam } from '../http/ids.ts';
+import { storableText } from '../storable-text.ts';
 
 export const PredictParams = z.object({ projectId: RowIdParam });
 
@@ -9,10 +10,13 @@ export const PredictQuery = z.object({
 });
 export type PredictQuery = z.infer<typeof PredictQuery>;
 
-/** Texts up to 20,000 characters; images as base64 (the body limit bounds their size). */
+/**
+ * Texts up to 20,000 characters, without NUL or unpaired surrogates (they would be logged and may
+ * join the labeling pool); images as base64 (the body limit bounds their size).
+ */
 export function predictBody(maxBatch: number) {
   const input = z.union([
-    z.object({ text: z.string().min(1, 'text is empty').max(20_000, 'text is longer than 20,000 characters') }).strict(),
+    z.object({ text: storableText('text').min(1, 'text is empty').max(20_000, 'text is longer than 20,000 characters') }).strict(),
     z.object({ image: z.string().min(1, 'image is empty') }).strict(),
   ]);
   return z

@@ -7,6 +7,7 @@ import { requestDriftCheck } from '#trainer/jobs/triggers.ts';
 import { AppError } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 import { readImageHeader } from '../import/image-header.ts';
+import { UndecodableImageError } from '../inference/embedder.ts';
 import type { ServingModel } from '../inference/model-cache.ts';
 import type { PredictInput, PredictQuery } from './predict.schema.ts';
 import { argmax } from '#trainer/ml/metrics.ts';
@@ -31,7 +32,7 @@ export async function predict(deps: AppDeps, input: { projectId: number; apiKey:
   deps.servingCache.projects.set(project.id, project);
   const model = await chooseModel(deps, input.projectId, input.query.version);
   const { texts, images } = splitInputs(input.inputs, project.dataType);
-  const embedded = texts ? await deps.embedder.embed('text', texts) : await deps.embedder.embed('image', images!);
+  const embedded = texts ? await deps.embedder.embed('text', texts) : await embedImages(deps, images!);
   if (embedded.encoder !== model.encoder) throw new AppError('CONFLICT', `version ${model.version} was trained on ${model.encoder} embeddings, which this server no longer makes`);
   const proba = model.head.predictProba({ dense: embedded.vectors, texts });
   const predictions = proba.map((p) => toPrediction(model, p, input.query.threshold));
@@ -109,6 +110,16 @@ async function chooseModel(deps: AppDeps, projectId: number, version: number | u
   const active = await deps.models.getActive(projectId);
   if (!active) throw new AppError('CONFLICT', 'this project has no live model yet: label some samples and let it train');
   return active;
+}
+
+/** An image whose header reads but whose pixels do not decode is the request's fault: 400 naming `inputs[i]`. */
+async function embedImages(deps: AppDeps, images: Uint8Array[]) {
+  try {
+    return await deps.embedder.embed('image', images);
+  } catch (error) {
+    if (error instanceof UndecodableImageError) throw new AppError('INVALID', error.describe((index) => `inputs[${index}]`));
+    throw error;
+  }
 }
 
 /** Texts for a text project, image bytes for an image project; anything else is named by index. */

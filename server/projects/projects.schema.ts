@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowId } from '../http/ids.ts';
+import { storableText } from '../storable-text.ts';
 
 export const ProjectId = z.object({ projectId: RowId });
 
@@ -9,12 +10,12 @@ const Shortcut = z
   .regex(/^[1-9a-z]$/, 'a shortcut is one key: 1–9 or a–z');
 
 export const LabelInput = z.object({
-  name: z.string().trim().min(1, 'a label needs a name').max(100),
+  name: storableText('a label name').trim().min(1, 'a label needs a name').max(100),
   shortcut: Shortcut.optional(),
 });
 
 export const CreateProjectInput = z.object({
-  name: z.string().trim().min(1, 'enter a project name').max(200),
+  name: storableText('the project name').trim().min(1, 'enter a project name').max(200),
   dataType: z.enum(['text', 'image']),
   labels: z.array(LabelInput).min(2, 'a project needs at least two labels').max(200),
 });

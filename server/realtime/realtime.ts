@@ -7,6 +7,8 @@ import { getProjectAccess } from '../projects/projects.service.ts';
 import { getSample, releaseLease } from '../labeling/labeling.service.ts';
 import { readSessionToken } from '../http/session.ts';
 import { AppError } from '../errors.ts';
+import { INTERNAL_MESSAGE } from '../http/errors.ts';
+import { asUnavailable } from '../http/unavailable.ts';
 import { FocusPayload, JoinPayload, type PresenceEntry } from './realtime.schema.ts';
 
 interface SocketData {
@@ -77,10 +79,15 @@ export function attachRealtime(httpServer: HttpServer, deps: AppDeps, { leaveGra
   return io;
 }
 
+/**
+ * Answers a failed event like the HTTP routes answer a failed request: an AppError as it is, a lost
+ * database connection as UNAVAILABLE, anything else as INTERNAL with a fixed message (logged here;
+ * its own message may hold SQL).
+ */
 function reply(ack: Ack | undefined, error: unknown): void {
-  const code = error instanceof AppError ? error.code : 'INVALID';
-  const message = error instanceof Error ? error.message : 'invalid request';
-  if (typeof ack === 'function') ack({ ok: false, code, error: message });
+  const known = error instanceof AppError ? error : asUnavailable(error);
+  if (!known) console.error('[socket] unexpected error:', error);
+  if (typeof ack === 'function') ack({ ok: false, code: known?.code ?? 'INTERNAL', error: known?.message ?? INTERNAL_MESSAGE });
 }
 
 async function join(deps: AppDeps, io: Server, socket: Socket, payload: unknown, ack?: Ack): Promise<void> {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '#trainer/jobs/webhook.job.ts';
 import { RowId } from '../http/ids.ts';
+import { storableText } from '../storable-text.ts';
 
-const Url = z.string().trim().min(1, 'enter the URL to post to').max(2000, 'at most 2,000 characters');
+const Url = storableText('the URL').trim().min(1, 'enter the URL to post to').max(2000, 'at most 2,000 characters');
 const Events = z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'pick at least one event').max(WEBHOOK_EVENTS.length);
 /** The review queue size above which `review.queue` fires. */
 const Threshold = z.number().int().min(0).max(1_000_000);

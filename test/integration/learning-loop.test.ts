@@ -67,7 +67,7 @@ describe('learning loop: import → embed → label through the API → one trai
     await waitForEvent(events, (e) => e.type === 'embed.completed' && e.projectId === project.id, 120_000);
     await waitForEvent(events, (e) => e.type === 'queue.updated' && e.projectId === project.id, 30_000);
     const status = await client.query<{ embedding: { total: number; embedded: number } }>('models.status', { projectId: project.id });
-    expect(status.embedding).toEqual({ total: 90, embedded: 90 });
+    expect(status.embedding).toEqual({ total: 90, embedded: 90, failed: 0, unreadable: [] });
 
     const { labels } = await client.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: project.id });
     const labelId = new Map(labels.map((l) => [l.name, l.id]));

@@ -127,8 +127,28 @@ describe('model export and re-import', () => {
       edit(value);
       f[name] = strToU8(JSON.stringify(value));
     };
+    // A well-formed head over 8-dimensional embeddings: consistent in itself, but no encoder here makes 8.
+    const narrow = rezip((f) => {
+      json('sift-model.json', (m) => {
+        m.encoder.dims = 8;
+        m.input = { ...m.input, dims: 8, embeddingDims: 8, lexicalDims: 0 };
+        m.head = { ...m.head, kind: 'softmax', hidden: 0 };
+        m.lexical = null;
+      })(f);
+      json('model.json', (m) => (m.weightsManifest[0].weights = [{ name: 'logits/kernel', shape: [8, 3], dtype: 'float32' }, { name: 'logits/bias', shape: [3], dtype: 'float32' }]))(f);
+      f['weights.bin'] = new Uint8Array(new Float32Array(27).fill(0.1).buffer);
+      delete f['lexical.json'];
+      delete f['featurize.js'];
+    });
+    const deep = `${'{"a":'.repeat(1000)}1${'}'.repeat(1000)}`;
     const before = await versionCount(ids.target);
     const cases: [number, Uint8Array, number, RegExp][] = [
+      [ids.target, narrow, 400, /this model reads 8-dimensional embeddings; use-lite-512 makes 512/],
+      // Values the schema took but the database would not: an integer column, NUL and unpaired surrogates in jsonb, deep nesting.
+      [ids.target, rezip(json('sift-model.json', (m) => (m.source.labelCount = 3_000_000_000))), 400, /source\.labelCount/],
+      [ids.target, rezip(json('sift-model.json', (m) => (m.metrics.note = 'a\u0000b'))), 400, /sift-model\.json: "metrics\.note" contains a NUL character/],
+      [ids.target, rezip(json('sift-model.json', (m) => (m.source.project = '\ud800'))), 400, /sift-model\.json: "source\.project" contains an unpaired UTF-16 surrogate/],
+      [ids.target, rezip(json('sift-model.json', (m) => (m.metrics.deep = JSON.parse(deep)))), 400, /"metrics" is nested more than 64 levels deep/],
       [ids.wrongLabels, zip, 400, /"lost_or_stolen_card" are not in this project's label set/],
       [ids.images, zip, 400, /this image project uses mobilenet/],
       [ids.target, rezip(json('model.json', (m) => (m.weightsManifest[0].weights[0].shape[0] = 7))), 400, /do not fit the manifest/],

@@ -110,6 +110,9 @@ describe('prediction API', () => {
       [{ inputs: [{ image: 'aGVsbG8=' }] }, 400, /text project/],
       [{ inputs: Array.from({ length: 65 }, () => ({ text: 'x' })) }, 400, /at most 64/],
       [{ inputs: [{ text: 'x'.repeat(20_001) }] }, 400, /20,000/],
+      // Postgres cannot store these; one would sink the whole production-feedback batch it joined.
+      [{ inputs: [{ text: 'fine' }, { text: 'hi\u0000' }] }, 400, /^inputs\.1\.text: text contains a NUL character/],
+      [{ inputs: [{ text: 'x\ud800' }] }, 400, /^inputs\.0\.text: text contains an unpaired UTF-16 surrogate/],
       [{ inputs: Array.from({ length: 10 }, () => ({ text: 'y'.repeat(15_000) })) }, 413, /.+/],
     ];
     for (const [body, status, message] of cases) {

@@ -10,3 +10,14 @@ export function catchAppError(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
+
+/** Awaits `fn()`, expecting it to reject with an AppError, and returns that error. */
+export async function catchAppErrorAsync(fn: () => Promise<unknown>): Promise<AppError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}

@@ -7,6 +7,8 @@ export type EmbedPayload = z.infer<typeof EmbedPayload>;
 export interface EmbedResult {
   embedded: number;
   fromCache: number;
+  /** Samples set aside by this run because their image does not decode (see embedding_failure). */
+  unreadable: number;
 }
 /** One embed job per project at a time: new imports while one waits are covered by it. */
 export const embedJobId = (projectId: number) => `embed-${projectId}`;

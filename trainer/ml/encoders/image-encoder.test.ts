@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTensorBackend } from '../backend.ts';
 import type { Encoder } from './encoder.ts';
 import { describeImageModel, IMAGE_ENCODER_NAME, ImageModelMissingError, loadImageEncoder } from './image-encoder.ts';
+import { ImageDecodeError } from './image-decode.ts';
 import { encodeGreyPng, pickPerClass, readFashionMnistTest, SHARED_IMAGE_MODEL_DIR } from './shared-datasets.ts';
 import { dot } from './vectors.ts';
 
@@ -124,8 +125,16 @@ describe('loadImageEncoder', () => {
     expect(vectors.map((vector) => vector.every(Number.isFinite))).toEqual([true, true]);
   });
 
-  it('names the input that is not an image', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
-    await expect(encoder.embed([png, new Uint8Array([1, 2, 3])])).rejects.toThrow(/image 1 could not be decoded/);
+  it('names every input that does not decode, across batches, and still embeds the rest', async () => {
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#246' } }).png().toBuffer();
+    // A PNG signature and IHDR, then garbage: the header reads fine, the pixels do not.
+    const truncated = Buffer.concat([png.subarray(0, 33), Buffer.alloc(40, 7)]);
+    const inputs = Array.from({ length: 20 }, (_, i) => (i === 1 ? new Uint8Array([1, 2, 3]) : i === 18 ? truncated : png));
+    const error = await encoder.embed(inputs).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageDecodeError);
+    expect((error as ImageDecodeError).failures.map((f) => f.index)).toEqual([1, 18]);
+    expect((error as Error).message).toMatch(/^image 1 could not be decoded: .+; image 18 could not be decoded: /);
+    expect((error as Error).message).not.toContain('\n');
+    expect(await encoder.embed(inputs.filter((_, i) => i !== 1 && i !== 18))).toHaveLength(18);
   });
 });

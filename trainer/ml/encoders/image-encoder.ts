@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Encoder } from './encoder.ts';
 import { fileModelHandler } from './file-io.ts';
+import { decodeToRgb, describeDecodeFailure, ImageDecodeError, type UndecodableImage } from './image-decode.ts';
 import { foldConvChain } from './fused-conv-chain.ts';
 import { chunkArray, normalizeInPlace } from './vectors.ts';
 
@@ -37,7 +37,8 @@ export function describeImageModel(modelDir: string | undefined): { ok: true; di
 
 /**
  * Loads MobileNet from `modelDir` (a TF.js layers model) and cuts it at the pooling layer.
- * `embed` takes encoded image bytes (PNG, JPEG, GIF, WebP, TIFF, AVIF: whatever sharp decodes).
+ * `embed` takes encoded image bytes (PNG, JPEG, GIF, WebP, TIFF, AVIF: whatever sharp decodes) and
+ * throws {@link ImageDecodeError} naming every input that does not decode.
  * Call `initTensorBackend` first. Throws {@link ImageModelMissingError} when the model is not there.
  */
 export async function loadImageEncoder(modelDir: string): Promise<Encoder<Uint8Array>> {
@@ -103,13 +104,19 @@ function isFile(target: string): boolean {
 }
 
 type Forward = (pixels: tf.Tensor4D) => tf.Tensor2D;
+type Decoded = { data: Float32Array; count: number; failures: UndecodableImage[] };
 
+/**
+ * Throws {@link ImageDecodeError} naming every input that does not decode. Once one has failed no
+ * more forward passes run, but decoding goes on, so one call finds all of them.
+ */
 async function embedImages(forward: Forward, images: Uint8Array[]): Promise<Float32Array[]> {
   const batches = chunkArray(
     images.map((bytes, index) => ({ bytes, index })),
     BATCH_SIZE,
   );
   const vectors: Float32Array[] = [];
+  const failures: UndecodableImage[] = [];
   // sharp decodes on libuv's thread pool while the (synchronous) forward pass holds the main
   // thread, so decoding the next batch during this one's forward pass uses a second core.
   let next = batches[0] ? decodeBatch(batches[0]) : undefined;
@@ -118,52 +125,35 @@ async function embedImages(forward: Forward, images: Uint8Array[]): Promise<Floa
     next = batches[b + 1] ? decodeBatch(batches[b + 1]!) : undefined;
     // Keep a rejection of the prefetch from counting as unhandled if this batch throws first.
     next?.catch(() => undefined);
-    vectors.push(...(await forwardBatch(forward, pixels)));
+    failures.push(...pixels.failures);
+    if (failures.length === 0) vectors.push(...(await forwardBatch(forward, pixels)));
   }
+  if (failures.length > 0) throw new ImageDecodeError(failures);
   return vectors;
 }
 
-/** Decodes a batch into one [n, 224, 224, 3] float buffer scaled to [-1, 1], as MobileNet was trained. */
-async function decodeBatch(batch: { bytes: Uint8Array; index: number }[]): Promise<{ data: Float32Array; count: number }> {
+/**
+ * Decodes a batch into one [n, 224, 224, 3] float buffer scaled to [-1, 1], as MobileNet was
+ * trained; inputs that do not decode are listed (their rows stay zero).
+ */
+async function decodeBatch(batch: { bytes: Uint8Array; index: number }[]): Promise<Decoded> {
   const pixelsPerImage = SIZE * SIZE * CHANNELS;
   const data = new Float32Array(batch.length * pixelsPerImage);
+  const failures: UndecodableImage[] = [];
   await Promise.all(
     batch.map(async ({ bytes, index }, row) => {
-      const rgb = await decodeImage(bytes, index);
+      let rgb: Buffer;
+      try {
+        rgb = await decodeToRgb(bytes, SIZE);
+      } catch (error) {
+        failures.push({ index, reason: describeDecodeFailure(error) });
+        return;
+      }
       const offset = row * pixelsPerImage;
       for (let i = 0; i < pixelsPerImage; i++) data[offset + i] = rgb[i]! / 127.5 - 1;
     }),
   );
-  return { data, count: batch.length };
-}
-
-/**
- * To 224x224 sRGB bytes. Resizing uses `cover` (scale the short side to 224, crop the centre): it
- * is how MobileNet's ImageNet training and evaluation crops were made, so the features stay in
- * distribution; letterboxing would add flat bars the network never saw, which shift the pooled
- * features by an amount that depends on the aspect ratio. The cost is losing the edges of very
- * wide or tall images, which for labeling-platform content (photos, scans, product shots) rarely
- * hold the subject.
- */
-async function decodeImage(bytes: Uint8Array, index: number): Promise<Buffer> {
-  try {
-    // failOn 'error' rather than the default 'warning': many camera JPEGs carry harmless warnings
-    // and should still be embedded; the default pixel limit still guards against decompression bombs.
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
-      .autoOrient() // honour EXIF orientation, as photo viewers do
-      .flatten({ background: '#ffffff' }) // transparent areas look white in most viewers
-      .resize(SIZE, SIZE, { fit: 'cover', position: 'centre' })
-      .toColourspace('srgb') // grey, CMYK and 16-bit inputs all become 8-bit RGB
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== CHANNELS || data.length !== SIZE * SIZE * CHANNELS) {
-      throw new Error(`decoded to ${info.width}x${info.height}x${info.channels}`);
-    }
-    return data;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`image ${index} could not be decoded: ${message}`, { cause: error });
-  }
+  return { data, count: batch.length, failures: failures.sort((a, b) => a.index - b.index) };
 }
 
 async function forwardBatch(forward: Forward, pixels: { data: Float32Array; count: number }): Promise<Float32Array[]> {

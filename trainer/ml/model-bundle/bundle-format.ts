@@ -20,7 +20,8 @@ export const BUNDLE_FILES = {
 /** Largest hash space a bundle may declare: the reader allocates one int per bucket. */
 export const MAX_BUCKETS = 1 << 22;
 
-const Count = z.number().int().nonnegative();
+/** Counts are stored in PostgreSQL `integer` columns (a version's labelCount): at most 2^31 - 1. */
+const Count = z.number().int().nonnegative().max(2_147_483_647);
 
 export const BundleLabel = z.object({ index: Count, name: z.string().min(1).max(200) });
 

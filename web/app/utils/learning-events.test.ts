@@ -25,7 +25,8 @@ describe('learning events', () => {
   });
 
   it('reads embedding progress and ignores malformed payloads', () => {
-    expect(readEmbedProgress(event('embed.progress', { total: 10, embedded: 4, encoder: 'x' }))).toEqual({ total: 10, embedded: 4 });
+    expect(readEmbedProgress(event('embed.progress', { total: 10, embedded: 4, encoder: 'x' }))).toEqual({ total: 10, embedded: 4, failed: 0 });
+    expect(readEmbedProgress(event('embed.completed', { total: 10, embedded: 8, failed: 2, unreadable: [{ sampleId: 3, name: 'a.png' }] }))).toEqual({ total: 10, embedded: 8, failed: 2 });
     expect(readEmbedProgress(event('embed.progress', { total: 'many' }))).toBeNull();
     expect(isLearningEvent(event('embed.completed'))).toBe(true);
     expect(isLearningEvent(event('annotation.changed'))).toBe(false);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ProjectEvent } from './socket.client.ts';
 
 // Socket payloads are only typed as records on the wire; each reader checks the fields it uses.
-const EmbedProgress = z.object({ total: z.number(), embedded: z.number() });
+// `failed`: samples set aside because their image does not decode (absent from older trainers).
+const EmbedProgress = z.object({ total: z.number(), embedded: z.number(), failed: z.number().default(0) });
 const Reason = z.object({ reason: z.string() });
 const TrainProgress = z.object({ stage: z.string(), ms: z.number().optional() });
 const ModelVersionData = z.object({
@@ -22,7 +23,7 @@ export function isLearningEvent(event: ProjectEvent): boolean {
 }
 
 /** Embedding counts from `embed.progress` / `embed.completed`, else null. */
-export function readEmbedProgress(event: ProjectEvent): { total: number; embedded: number } | null {
+export function readEmbedProgress(event: ProjectEvent): { total: number; embedded: number; failed: number } | null {
   if (event.type !== 'embed.progress' && event.type !== 'embed.completed') return null;
   const parsed = EmbedProgress.safeParse(event.data);
   return parsed.success ? parsed.data : null;

@@ -62,9 +62,11 @@ export function useLearningOverview(projectId: number, initial: LearningOverview
       setActivity((current) => applyLearningEvent(current, event));
       const progress = readEmbedProgress(event);
       if (progress) {
-        setEmbedding(progress);
+        setEmbedding((current) => ({ ...current, ...progress }));
         // Samples are being prepared, so whatever blocked it is gone.
         setBlocked(null);
+        // The names of images that could not be read come with the status.
+        if (event.type === 'embed.completed' && progress.failed > 0) refetch.call();
       }
       const reason = readEmbedBlocked(event);
       if (reason) setBlocked(reason);
