@@ -94,7 +94,6 @@ const schemas: Record<string, SchemaObject> = {
 export function withDataExport(doc: OpenApiDocument): OpenApiDocument {
   return {
     ...doc,
-    info: { ...doc.info, description: `${doc.info.description} Also: streamed project data exports (CSV, JSONL, or a zip with the images).` },
     paths: { ...doc.paths, '/projects/{projectId}/export': { get: operation } },
     components: { ...doc.components, schemas: { ...doc.components.schemas, ...schemas } },
   };

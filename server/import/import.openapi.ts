@@ -64,7 +64,6 @@ const schemas: Record<string, SchemaObject> = {
 export function withImport(doc: OpenApiDocument): OpenApiDocument {
   return {
     ...doc,
-    info: { ...doc.info, description: `${doc.info.description} Also: imports of files.` },
     paths: { ...doc.paths, '/projects/{projectId}/import': { post: operation } },
     components: { ...doc.components, schemas: { ...doc.components.schemas, ...schemas } },
   };

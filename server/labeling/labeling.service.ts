@@ -48,12 +48,22 @@ export interface SampleView {
   why: QueueReason | null;
 }
 
+/**
+ * The queue's reason in words. Where the project hides the model's guess, the reason must not give
+ * it away either: the words without labels, or (for a queue ranked before those were written) none.
+ */
+function queueReason(entry: { strategy: string; predictedLabelId: number | null; explanation: Record<string, unknown> | null }, showGuess: boolean): string {
+  const { reason, withoutGuess } = entry.explanation ?? {};
+  if (showGuess || entry.predictedLabelId === null) return typeof reason === 'string' ? reason : entry.strategy;
+  return typeof withoutGuess === 'string' ? withoutGuess : 'ranked by the model';
+}
+
 async function toView(deps: AppDeps, access: ProjectAccess, sample: Sample, myLabelId: number | null): Promise<SampleView> {
   const entry = await findQueueEntry(deps.db, sample.id);
   const showGuess = readProjectSettings(access.project.settings).showModelGuess;
   const why: QueueReason | null = entry
     ? {
-        reason: String(entry.explanation?.reason ?? entry.strategy),
+        reason: queueReason(entry, showGuess),
         strategy: entry.strategy,
         guess: showGuess && entry.predictedLabelId !== null && entry.confidence !== null ? { labelId: entry.predictedLabelId, confidence: entry.confidence } : null,
       }

@@ -12,7 +12,7 @@ export const MODEL_IMPORT_ERRORS: DocumentedError[] = [
   { status: 400, code: 'INVALID', when: 'Not a valid export: corrupt zip, unexpected or unsafe file names, unknown format version, files that disagree with the manifest, another encoder than the project uses, or labels missing from the project.', message: 'model.zip: labels "refund" are not in this project\'s label set; add them first or import into a project that has them' },
   ...keyOrLeadAuthErrors('import'),
   { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
-  { status: 413, code: 'TOO_LARGE', when: 'The upload is over SIFT_MAX_UPLOAD_MB, or its files unzip to more than 8 times that.', message: 'model.zip: unzips to 419430400 bytes, over the 419430400-byte limit' },
+  { status: 413, code: 'TOO_LARGE', when: 'The upload is over SIFT_MAX_UPLOAD_MB, or its files unzip to more than 8 times that.', message: 'model.zip: unzips to 524288000 bytes, over the 419430400-byte limit' },
 ];
 
 
@@ -79,7 +79,6 @@ const schemas: Record<string, SchemaObject> = {
 export function withModelTransfer(doc: OpenApiDocument): OpenApiDocument {
   return {
     ...doc,
-    info: { ...doc.info, description: `${doc.info.description} Also: model versions downloaded as TensorFlow.js bundles and imported back.` },
     paths: { ...doc.paths, '/projects/{projectId}/models/{version}/export': { get: exportOperation }, '/projects/{projectId}/models/import': { post: importOperation } },
     components: { ...doc.components, schemas: { ...doc.components.schemas, ...schemas } },
   };

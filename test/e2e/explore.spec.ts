@@ -87,6 +87,8 @@ test('explore: search finds the right samples, bulk labels update chips and coun
   await expect(page.getByRole('heading', { name: `More like sample #${fourthId}` })).toBeVisible();
   await resultsLoaded(page);
   await expect(page.getByTestId('anchor-sample')).toBeVisible();
+  // The words searched for no longer describe the results: the box is cleared.
+  await expect(page.getByLabel('Find samples about')).toHaveValue('');
   const similar = await resultTexts(page, 3);
   expect(similar.every((t) => cardTexts.has(t)), `similar: ${similar.join(' | ')}`).toBe(true);
 
@@ -101,7 +103,7 @@ test('explore: search finds the right samples, bulk labels update chips and coun
   await searchAndLabel(page, 'exchange rate', 3, 'Exchange rates');
   expect((await resultTexts(page, 3)).every((t) => rateTexts.has(t))).toBe(true);
   const cardClass = chart.locator('.explore-class', { hasText: 'Card delivery' });
-  await expect(cardClass.getByRole('link', { name: 'Find more: rare: Card delivery' })).toBeVisible({ timeout: 90_000 });
+  await expect(cardClass.getByRole('link', { name: 'Label them now: rare: Card delivery' })).toBeVisible({ timeout: 90_000 });
   await cardClass.getByRole('button', { name: /^See likely samples \(\d+\)$/ }).click();
   await expect(page.getByRole('heading', { name: 'Likely “Card delivery” samples' })).toBeVisible();
   await resultsLoaded(page);
@@ -121,8 +123,8 @@ test('explore: search finds the right samples, bulk labels update chips and coun
   await page.screenshot({ path: 'test/e2e/screenshots/explore-narrow.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  // "Find more" opens the labeling page on the rare class's queue, and leads back to the main one.
-  await cardClass.getByRole('link', { name: 'Find more: rare: Card delivery' }).click();
+  // "Label them now" opens the labeling page on the rare class's queue, and leads back to the main one.
+  await cardClass.getByRole('link', { name: 'Label them now: rare: Card delivery' }).click();
   await expect(page).toHaveURL(/\/label\?rare=\d+$/);
   await expect(page.getByTestId('rare-queue-banner')).toContainText('Rare class queue: Card delivery');
   expect(cardTexts.has((await page.getByTestId('sample-text').textContent())!.trim())).toBe(true);

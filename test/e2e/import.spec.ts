@@ -20,6 +20,7 @@ test('import a CSV with a label column: pick it, see what the preview holds, arr
   await picker.selectOption('source');
   await expect(page.getByTestId('label-column-warning')).toContainText('“web”, “app”');
   await expect(page.getByTestId('label-column-warning')).toContainText('“Positive”, “Negative”');
+  await expect(page.getByRole('button', { name: /^import/i })).toBeDisabled();
   await page.screenshot({ path: 'test/e2e/screenshots/import-label-warning.png', fullPage: true });
 
   // Back to `label` from the keyboard: the picker is a native select.
@@ -27,6 +28,7 @@ test('import a CSV with a label column: pick it, see what the preview holds, arr
   await page.keyboard.press('ArrowUp');
   await expect(picker).toHaveValue('label');
   await expect(page.getByTestId('label-column-warning')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^import/i })).toBeEnabled();
   await page.screenshot({ path: 'test/e2e/screenshots/import-label-column.png', fullPage: true });
 
   await page.getByRole('button', { name: /^import/i }).click();

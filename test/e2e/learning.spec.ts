@@ -35,6 +35,8 @@ test('a few labels train a model that goes live, the queue explains itself, and 
     await expect(page.getByTestId('sample-text')).not.toHaveText(before!);
   }
   await expect(page.getByTestId('model-toast')).toContainText(/v1/, { timeout: 60_000 });
+  // The sample on screen was queued before the model: once the model re-ranks, its reason is the model's.
+  await expect(page.getByTestId('why-reason')).not.toContainText(/no model yet/, { timeout: 30_000 });
   await page.screenshot({ path: 'test/e2e/screenshots/labeling-with-model.png', fullPage: true });
 
   await page.goto(`${projectUrl}/models`);

@@ -95,17 +95,20 @@ test('suspected mislabels: deliberately wrong labels rank first, neighbours expl
   // Confident learning flags conservatively (with 2 wrong of 11 it may flag none, one or both), but
   // never a right label ahead of a wrong one.
   for (const id of flagged.slice(0, 1)) expect(mislabeled, `the most suspicious flagged label is a wrong one: ${context}`).toContain(id);
+  // Listing every ranked label, the heading gives both counts and the flagged cards are marked.
+  await expect(page.getByTestId('suspects-count')).toHaveText(`(${flagged.length} flagged, ${listed.length} listed)`);
+  await expect(page.getByTestId('suspect-flagged')).toHaveCount(flagged.length);
   const [acceptId, dismissId] = [listed[0]!, listed[1]!];
 
   // A card question labeled as exchange rates: the change it suggests, and its labeled neighbours.
   const first = page.locator(`[data-testid="suspect"][data-sample-id="${acceptId}"]`);
   await expect(first.locator('.review-card__change')).toHaveText(/Labeled Exchange rates.*Card delivery/);
-  await first.getByRole('button', { name: 'Show the 5 most similar labeled samples' }).click();
+  await first.getByRole('button', { name: 'Show the 10 nearest labeled samples' }).click();
   const neighbours = first.getByTestId('suspect-neighbours').locator('li');
-  await expect(neighbours).toHaveCount(5);
+  await expect(neighbours).toHaveCount(10);
   const neighbourLabels = await neighbours.locator('.suspect-neighbours__label').allTextContents();
   // Mostly card questions labeled as such: the evidence for the change (the other wrong label may be among them).
-  expect(neighbourLabels.filter((l) => l === 'Card delivery').length, neighbourLabels.join(', ')).toBeGreaterThanOrEqual(3);
+  expect(neighbourLabels.filter((l) => l === 'Card delivery').length, neighbourLabels.join(', ')).toBeGreaterThanOrEqual(6);
   expect(neighbourLabels.every((l) => l === 'Card delivery' || l === 'Exchange rates'), neighbourLabels.join(', ')).toBe(true);
   await page.screenshot({ path: `${shots}/suspects-list.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

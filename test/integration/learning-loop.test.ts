@@ -96,6 +96,12 @@ describe('learning loop: import → embed → label through the API → one trai
     const next = await client.query<{ why: { strategy: string; reason: string; guess: { labelId: number } | null } }>('labeling.next', { projectId: project.id });
     expect(next.why.strategy).toBe('diverse-margin');
     expect(next.why.guess).not.toBeNull();
+    // A project that hides the model's guess (so annotators are not nudged) hides it in the reason too.
+    await client.mutate('models.updateSettings', { projectId: project.id, settings: { showModelGuess: false } });
+    const blind = await client.query<{ why: { reason: string; guess: unknown } }>('labeling.next', { projectId: project.id });
+    expect(blind.why.guess).toBeNull();
+    for (const name of labelId.keys()) expect(blind.why.reason).not.toContain(name);
+    expect(blind.why.reason).not.toMatch(/\d%/);
     const oof = await app.deps.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(oof.n)).toBe(24);
 

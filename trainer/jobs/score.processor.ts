@@ -43,6 +43,7 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
     seed: project.id,
   });
   const names = labels.map((l) => l.name);
+  const noModelYet = 'spread across the data: no model yet';
   const entries: QueueEntry[] = order.map((poolIndex, rank) => {
     const p = proba?.[poolIndex];
     const best = p ? argmax(p) : -1;
@@ -53,7 +54,7 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
       modelVersionId: active?.version.id ?? null,
       predictedLabelId: p ? labels[best]!.id : null,
       confidence: p ? p[best]! : null,
-      explanation: p ? explainChoice(p, names) : { reason: 'spread across the data: no model yet', top: [] },
+      explanation: p ? explainChoice(p, names) : { reason: noModelYet, withoutGuess: noModelYet, top: [] },
     };
   });
   await deps.db.transaction().execute((trx) => replaceQueue(trx, project.id, entries));

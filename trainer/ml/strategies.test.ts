@@ -87,14 +87,22 @@ describe('coldStartOrder', () => {
 describe('explainChoice', () => {
   const names = ['billing', 'refund', 'card'];
 
-  it('names the two close classes when the model is unsure', () => {
+  it('names the runner-up when the model is unsure (the screen shows the top guess beside it)', () => {
     const out = explainChoice(p(0.41, 0.38, 0.21), names);
-    expect(out.reason).toBe('model unsure: billing 41% vs refund 38%');
+    expect(out.reason).toBe('model unsure: refund close behind at 38%');
     expect(out.top.map((t) => t.label)).toEqual(['billing', 'refund', 'card']);
   });
 
   it('describes low confidence and a clear lean', () => {
-    expect(explainChoice(p(0.45, 0.2, 0.2), names).reason).toBe('low confidence: best guess billing 45%');
-    expect(explainChoice(p(0.1, 0.85, 0.05), names).reason).toBe('model leans refund 85% (next billing 10%)');
+    expect(explainChoice(p(0.45, 0.2, 0.2), names).reason).toBe('low confidence: no label above 50%');
+    expect(explainChoice(p(0.1, 0.85, 0.05), names).reason).toBe('model fairly sure (next: billing 10%)');
+  });
+
+  it('names no label at all in the words for projects that hide the guess', () => {
+    for (const probabilities of [p(0.41, 0.38, 0.21), p(0.45, 0.2, 0.2), p(0.1, 0.85, 0.05)]) {
+      const { withoutGuess } = explainChoice(probabilities, names);
+      for (const name of names) expect(withoutGuess).not.toContain(name);
+      expect(withoutGuess).not.toMatch(/\d%/);
+    }
   });
 });

@@ -93,21 +93,34 @@ function farthestFirst(points: Float32Array[], count: number, first: number): nu
   return picked;
 }
 
+/** Why a sample was queued, in words for the labeling screen. */
+export type QueueExplanation = {
+  /** The top three classes. */
+  top: { label: string; p: number }[];
+  /** Said under the model's guess (which names the top class), e.g. "model unsure: refund close behind at 38%". */
+  reason: string;
+  /** Said where the project hides the model's guess: names no label. */
+  withoutGuess: string;
+};
+
 /**
- * Why a sample was queued, for the labelling screen: the top three classes and a sentence,
- * e.g. "model unsure: billing 41% vs refund 38%".
+ * Why a sample was queued, for the labelling screen. The screen shows the model's guess (the top
+ * class and its probability) apart from the reason, so the reason does not repeat it; and where
+ * the project hides the guess (so annotators are not nudged), `withoutGuess` names no label at all.
  */
-export function explainChoice(proba: Float32Array, labelNames: string[]): { top: { label: string; p: number }[]; reason: string } {
+export function explainChoice(proba: Float32Array, labelNames: string[]): QueueExplanation {
   const top = range(proba.length)
     .sort((a, b) => proba[b]! - proba[a]! || a - b)
     .slice(0, 3)
     .map((c) => ({ label: labelNames[c] ?? `class ${c}`, p: proba[c]! }));
   const [first, second] = top;
   const pct = (p: number) => `${Math.round(p * 100)}%`;
-  if (!first) return { top, reason: 'no prediction' };
-  if (second && first.p - second.p < 0.2) return { top, reason: `model unsure: ${first.label} ${pct(first.p)} vs ${second.label} ${pct(second.p)}` };
-  if (first.p < 0.5) return { top, reason: `low confidence: best guess ${first.label} ${pct(first.p)}` };
-  return { top, reason: `model leans ${first.label} ${pct(first.p)}${second ? ` (next ${second.label} ${pct(second.p)})` : ''}` };
+  if (!first) return { top, reason: 'no prediction', withoutGuess: 'no prediction' };
+  if (second && first.p - second.p < 0.2) {
+    return { top, reason: `model unsure: ${second.label} close behind at ${pct(second.p)}`, withoutGuess: 'model unsure between two labels' };
+  }
+  if (first.p < 0.5) return { top, reason: 'low confidence: no label above 50%', withoutGuess: 'low confidence: no clear favourite' };
+  return { top, reason: `model fairly sure${second ? ` (next: ${second.label} ${pct(second.p)})` : ''}`, withoutGuess: 'model fairly sure of its label' };
 }
 
 function topTwo(p: Float32Array): [number, number] {

@@ -1,4 +1,5 @@
 import type { FieldRow } from '../utils/openapi.ts';
+import { Described } from './described.tsx';
 
 /** The fields of a request or response body: name, type, required or not, rules and meaning. */
 export function ApiFieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
@@ -26,7 +27,9 @@ export function ApiFieldTable({ rows, caption }: { rows: FieldRow[]; caption: st
                 {row.type}
                 {row.rules.length > 0 ? <span className="table__sub">{row.rules.join(' · ')}</span> : null}
               </td>
-              <td>{row.description}</td>
+              <td>
+                <Described text={row.description} />
+              </td>
             </tr>
           ))}
         </tbody>

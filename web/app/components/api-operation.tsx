@@ -1,6 +1,7 @@
 import { fieldRows, resolveSchema, rulesOf, typeName, type OpenApiDocument, type OperationEntry } from '../utils/openapi.ts';
 import { ApiFieldTable } from './api-field-table.tsx';
 import { CodeBlock } from './code-block.tsx';
+import { Described } from './described.tsx';
 
 const reasons: Record<string, string> = {
   '200': 'OK',
@@ -35,7 +36,7 @@ export function ApiOperation({ doc, entry, baseUrl }: { doc: OpenApiDocument; en
         </code>
       </h2>
       <p>
-        <strong>{operation.summary}.</strong> {operation.description}
+        <strong>{operation.summary}.</strong> <Described text={operation.description} />
       </p>
 
       <h3>Parameters</h3>
@@ -62,7 +63,7 @@ export function ApiOperation({ doc, entry, baseUrl }: { doc: OpenApiDocument; en
                   {rulesOf(p.schema).length > 0 ? <span className="table__sub">{rulesOf(p.schema).join(' · ')}</span> : null}
                 </td>
                 <td>
-                  {p.description}
+                  <Described text={p.description} />
                   {p.example !== undefined ? <span className="table__sub">Example: {String(p.example)}</span> : null}
                 </td>
               </tr>
@@ -74,13 +75,19 @@ export function ApiOperation({ doc, entry, baseUrl }: { doc: OpenApiDocument; en
       {body ? (
         <>
           <h3>Request body</h3>
-          <p>{body.description}</p>
+          <p>
+            <Described text={body.description} />
+          </p>
           {Object.entries(body.content).map(([type, media]) => (
             <div key={type} className="api-op__media">
               <h4>
                 <code>{type}</code>
               </h4>
-              {resolveSchema(doc, media.schema).description ? <p className="muted">{resolveSchema(doc, media.schema).description}</p> : null}
+              {resolveSchema(doc, media.schema).description ? (
+                <p className="muted">
+                  <Described text={resolveSchema(doc, media.schema).description} />
+                </p>
+              ) : null}
               <ApiFieldTable rows={fieldRows(doc, media.schema)} caption={`Fields of a ${type} request`} />
               {Object.entries(media.examples ?? {}).map(([name, example]) => (
                 <div key={name}>
@@ -100,7 +107,9 @@ export function ApiOperation({ doc, entry, baseUrl }: { doc: OpenApiDocument; en
             <h3>
               Response <span className="badge">{`${status} ${reasons[status] ?? ''}`}</span>
             </h3>
-            <p>{response.description}</p>
+            <p>
+              <Described text={response.description} />
+            </p>
             {media ? <ApiFieldTable rows={fieldRows(doc, media.schema)} caption="Fields of the response" /> : null}
             {Object.values(media?.examples ?? {}).map((example) => (
               <CodeBlock key={example.summary} code={json(example.value)} label={`${example.summary} response`} />
@@ -137,7 +146,7 @@ export function ApiOperation({ doc, entry, baseUrl }: { doc: OpenApiDocument; en
                         <code>{example?.error?.code}</code>
                       </td>
                       <td>
-                        {response.description}
+                        <Described text={response.description} />
                         {response.headers ? <span className="table__sub">Headers: {Object.keys(response.headers).join(', ')}</span> : null}
                       </td>
                       <td className="api-errors__message">{example?.error?.message}</td>

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { scaleLinear } from '../utils/chart.ts';
 import { formatCount, pluralize } from '../utils/format.ts';
 import { countTicks, type TeamDay } from '../utils/team.ts';
@@ -24,8 +24,14 @@ export function DailyChart({ days }: { days: TeamDay[] }) {
   const sy = scaleLinear([0, ticks[ticks.length - 1]!], [frame.height - frame.bottom, frame.top]);
   const slot = (frame.width - frame.left - frame.right) / Math.max(1, days.length);
   const total = days.reduce((sum, d) => sum + d.total, 0);
+  // Where the chart scrolls sideways (a phone), start at its right end: the latest days.
+  const figure = useRef<HTMLElement>(null);
+  const latest = days[days.length - 1]?.day;
+  useEffect(() => {
+    if (figure.current) figure.current.scrollLeft = figure.current.scrollWidth;
+  }, [latest]);
   return (
-    <figure className="chart chart--large daily-chart" data-testid="daily-chart">
+    <figure className="chart chart--large daily-chart" data-testid="daily-chart" ref={figure}>
       <svg viewBox={`0 0 ${frame.width} ${frame.height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} className="chart__svg">
         <title id={`${id}-title`}>Annotations per day</title>
         <desc id={`${id}-desc`}>{`${pluralize(total, 'annotation')} over the last ${days.length} days. ${days.map(describe).join('. ')}`}</desc>

@@ -17,7 +17,8 @@ interface Props {
  */
 export function ExploreClasses({ projectId, distribution, colours, onShowCandidates }: Props) {
   const { classes, threshold, resolved, samples } = distribution;
-  const largest = Math.max(1, ...classes.map((c) => c.count));
+  // Bars reach at least the rare threshold's length: with every class rare, none looks full.
+  const largest = Math.max(1, threshold, ...classes.map((c) => c.count));
   return (
     <section className="panel explore-classes" aria-labelledby="classes-heading" data-testid="class-chart">
       <h2 id="classes-heading">Labels per class</h2>
@@ -48,9 +49,9 @@ export function ExploreClasses({ projectId, distribution, colours, onShowCandida
                     <Link
                       to={`/projects/${projectId}/label?rare=${c.labelId}`}
                       className="button button--small button--primary"
-                      aria-label={`Find more: rare: ${c.name}`}
+                      aria-label={`Label them now: rare: ${c.name}`}
                     >
-                      Find more <span className="explore-class__queue">rare: {c.name}</span>
+                      Label them now <span className="explore-class__queue">rare: {c.name}</span>
                     </Link>
                     <button type="button" className="button button--small" onClick={() => onShowCandidates(c.labelId)}>
                       See likely samples ({formatCount(c.candidates)})

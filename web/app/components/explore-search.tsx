@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { filterFromValue, filterToValue, type ExploreFilter } from '../utils/explore.ts';
 import { readImageQuery } from '../utils/image-query.ts';
 import type { ResultSource } from '../utils/use-explore-results.ts';
@@ -8,15 +8,23 @@ interface Props {
   labels: { id: number; name: string }[];
   members: { userId: number; name: string }[];
   filter: ExploreFilter;
+  /** What the results below show now: the query box empties when it is not a search by words. */
+  source: ResultSource | null;
   busy: boolean;
   onFilter: (filter: ExploreFilter) => void;
   onSearch: (source: ResultSource) => void;
 }
 
 /** Search by words (text projects) or by an example image (image projects), and which samples to show. */
-export function ExploreSearch({ dataType, labels, members, filter, busy, onFilter, onSearch }: Props) {
+export function ExploreSearch({ dataType, labels, members, filter, source, busy, onFilter, onSearch }: Props) {
   const [text, setText] = useState('');
   const [imageError, setImageError] = useState<string | null>(null);
+  // After "More like this", a click on the map or a rare class's samples, the words no longer say
+  // what the results are: clear them rather than show a query that is not in effect.
+  const searchingByWords = source === null || source.kind === 'text';
+  useEffect(() => {
+    if (!searchingByWords) setText('');
+  }, [searchingByWords]);
 
   const submitText = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -76,7 +84,12 @@ export function ExploreSearch({ dataType, labels, members, filter, busy, onFilte
         )}
         <div className="field explore-search__filter">
           <label htmlFor="explore-filter">Show</label>
-          <select id="explore-filter" value={filterToValue(filter)} onChange={(e) => onFilter(filterFromValue(e.target.value))}>
+          <select
+            id="explore-filter"
+            value={filterToValue(filter)}
+            onChange={(e) => onFilter(filterFromValue(e.target.value))}
+            aria-describedby="explore-filter-hint"
+          >
             <option value="any">All samples</option>
             <option value="unlabeled">Not labeled yet</option>
             <optgroup label="Final label is">
@@ -96,9 +109,11 @@ export function ExploreSearch({ dataType, labels, members, filter, busy, onFilte
               </optgroup>
             ) : null}
           </select>
+          <p className="field__hint" id="explore-filter-hint">
+            Also applies to “More like this”.
+          </p>
         </div>
       </div>
-      <p className="field__hint">The filter also applies to “More like this”.</p>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { pluralize } from '../utils/format.ts';
-import { summarizeLabelColumn, type LabelColumnSummary } from '../utils/import-labels.ts';
+import { refusesImport, type LabelColumnSummary } from '../utils/import-labels.ts';
 import type { TextPreview } from '../utils/upload.client.ts';
 
 interface Props {
@@ -10,6 +10,8 @@ interface Props {
   /** The chosen label column; '' for none. */
   value: string;
   onChange: (column: string) => void;
+  /** What the preview's rows hold in the chosen column; null for none. */
+  summary: LabelColumnSummary | null;
   labelNames: string[];
   disabled: boolean;
 }
@@ -27,13 +29,12 @@ function describeSummary(summary: LabelColumnSummary, problem: boolean): string 
  * The label column picker of a text import: how many preview rows carry a label, and a warning
  * when one is not among the project's labels (the server would refuse the whole file).
  */
-export function LabelColumnField({ preview, textColumn, value, onChange, labelNames, disabled }: Props) {
+export function LabelColumnField({ preview, textColumn, value, onChange, summary, labelNames, disabled }: Props) {
   const id = useId();
   const noun = preview.format === 'csv' ? 'column' : 'field';
   // An export's label column is read unless another is named: "none" is not on offer there.
   const fixed = preview.defaultLabelField !== undefined;
-  const summary = value ? summarizeLabelColumn(preview.rows, value, labelNames) : null;
-  const problem = summary !== null && (summary.unknown.length > 0 || summary.notText > 0);
+  const problem = refusesImport(summary);
   return (
     <>
       <div className="field">
@@ -60,7 +61,7 @@ export function LabelColumnField({ preview, textColumn, value, onChange, labelNa
           {summary.unknown.length > 0 ? (
             <p>
               Not {summary.unknown.length === 1 ? 'a label' : 'labels'} of this project: {quoted(summary.unknown)}. This project's labels are {quoted(labelNames)}; the import
-              refuses a file with any other, so fix the file or choose another {noun}.
+              refuses a file with any other, so fix the file or choose another {noun} to import it.
             </p>
           ) : null}
           {summary.notText > 0 ? (

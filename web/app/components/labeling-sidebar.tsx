@@ -24,11 +24,11 @@ export function LabelingSidebar({ resolvedCount, sampleCount, myCount, presence,
       <section className="panel" aria-labelledby="counts-heading">
         <h2 id="counts-heading">Progress</h2>
         <p className="stat">
-          Labeled <strong data-testid="labeled-count">{resolvedCount}</strong> of {formatCount(sampleCount)}
+          Final labels <strong data-testid="labeled-count">{resolvedCount}</strong> of {formatCount(sampleCount)} samples
         </p>
         <ProgressBar value={resolvedCount} max={sampleCount} label="Labeling progress" />
         <p className="stat">
-          By you: <strong data-testid="my-count">{myCount}</strong>
+          Your annotations: <strong data-testid="my-count">{myCount}</strong>
         </p>
         {statsError ? <p className="warning-text small">Counts may be out of date: {statsError}</p> : null}
       </section>

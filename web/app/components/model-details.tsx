@@ -36,7 +36,7 @@ export function ModelDetails({ version, metrics: raw, labels }: Props) {
         </fieldset>
       ) : (
         <p className="muted small">
-          Only {pluralize(metrics.numHeldOut, 'held-out sample')} so far, too few to judge by: these figures come from {metrics.folds}-fold cross-validation over{' '}
+          {metrics.numHeldOut === 0 ? 'No held-out samples yet' : `Only ${pluralize(metrics.numHeldOut, 'held-out sample')} so far, too few to judge by`}: these figures come from {metrics.folds}-fold cross-validation over{' '}
           {pluralize(metrics.numLabels, 'labeled sample')}.
         </p>
       )}

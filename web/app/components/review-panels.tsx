@@ -84,7 +84,7 @@ export function SuspectPanel({ list, labels, busy, onDecide, projectId, showAllU
         {describeHitRate(list.hitRate)}
       </p>
       <p className="muted">
-        {showingAll ? 'Showing every labeled sample the model ranked, most doubtful first. ' : 'Showing the labels the model flags as likely wrong. '}
+        {showingAll ? 'Showing every labeled sample the model ranked, most doubtful first; the ones it flags as likely wrong are marked. ' : 'Showing the labels the model flags as likely wrong. '}
         <Link to={showAllUrl} data-testid="suspects-scope">
           {showingAll ? 'Show only flagged labels' : 'Also show labels it is less sure about'}
         </Link>
@@ -101,9 +101,17 @@ export function SuspectPanel({ list, labels, busy, onDecide, projectId, showAllU
         </div>
       ) : (
         <>
-          <MoreNote shown={list.items.length} total={list.open} />
+          {showingAll ? null : <MoreNote shown={list.items.length} total={list.open} />}
           {list.items.map((item) => (
-            <SuspectCard key={item.sampleId} projectId={projectId} item={item} labels={labels} busy={busy.has(item.sampleId)} onDecide={(d) => onDecide(item.sampleId, d)} />
+            <SuspectCard
+              key={item.sampleId}
+              projectId={projectId}
+              item={item}
+              labels={labels}
+              busy={busy.has(item.sampleId)}
+              markFlagged={showingAll}
+              onDecide={(d) => onDecide(item.sampleId, d)}
+            />
           ))}
         </>
       )}

@@ -2,23 +2,35 @@ import { formatPercent } from '../utils/format.ts';
 import { labelNameOf } from '../utils/review-events.ts';
 import type { Suspect } from '../utils/review-queue.ts';
 import { ReviewSample } from './review-sample.tsx';
-import { SuspectNeighbours } from './suspect-neighbours.tsx';
+import { NEAREST_SHOWN, SuspectNeighbours } from './suspect-neighbours.tsx';
 
 interface Props {
   projectId: number;
   item: Suspect;
   labels: { id: number; name: string }[];
   busy: boolean;
+  /** Among every ranked label, mark the ones the model flags as likely wrong. */
+  markFlagged?: boolean;
   onDecide: (decision: 'accept' | 'dismiss') => void;
 }
 
 /** A label the model doubts: what it is, what the model would say instead, and why it doubts it. */
-export function SuspectCard({ projectId, item, labels, busy, onDecide }: Props) {
+export function SuspectCard({ projectId, item, labels, busy, markFlagged = false, onDecide }: Props) {
   const given = labelNameOf(labels, item.labelId);
   const suggested = labelNameOf(labels, item.suggestedLabelId);
   return (
     <article className="panel review-card" aria-label={`Sample ${item.sampleId}`} aria-busy={busy} data-testid="suspect" data-sample-id={item.sampleId}>
-      <p className="eyebrow">Sample #{item.sampleId}</p>
+      <p className="eyebrow">
+        Sample #{item.sampleId}
+        {markFlagged && item.flagged ? (
+          <>
+            {' '}
+            <span className="badge" data-testid="suspect-flagged">
+              Flagged
+            </span>
+          </>
+        ) : null}
+      </p>
       <ReviewSample sample={item.sample} />
       <p className="review-card__change">
         Labeled <strong>{given}</strong>
@@ -36,7 +48,9 @@ export function SuspectCard({ projectId, item, labels, busy, onDecide }: Props) 
           <dd>{formatPercent(item.selfConfidence)}</dd>
         </div>
         <div>
-          <dt>Similar samples labeled “{given}”</dt>
+          <dt>
+            Its {NEAREST_SHOWN} nearest labeled samples also labeled “{given}”
+          </dt>
           <dd>{formatPercent(item.neighborAgreement)}</dd>
         </div>
       </dl>

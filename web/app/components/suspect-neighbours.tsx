@@ -4,11 +4,13 @@ import { trpc, type RouterOutputs } from '../utils/trpc.client.ts';
 
 type Neighbour = RouterOutputs['explore']['similar']['items'][number];
 
-const SHOWN = 5;
+// As many as vote in the suspect's "nearest labeled samples" figure (NEIGHBOURS in
+// trainer/jobs/review-data.ts), so the list is the evidence behind that figure.
+export const NEAREST_SHOWN = 10;
 
 /**
- * The labeled samples nearest to a suspect, on demand: they are the evidence behind "similar
- * samples labeled …", and often show at a glance which label is right.
+ * The labeled samples nearest to a suspect, on demand: they are the evidence behind "nearest
+ * labeled samples also labeled …", and often show at a glance which label is right.
  */
 export function SuspectNeighbours({ projectId, sampleId, labels }: { projectId: number; sampleId: number; labels: { id: number; name: string }[] }) {
   const [state, setState] = useState<{ status: 'idle' | 'loading' | 'error'; items: Neighbour[]; error?: string }>({ status: 'idle', items: [] });
@@ -18,14 +20,14 @@ export function SuspectNeighbours({ projectId, sampleId, labels }: { projectId: 
     if (open || state.items.length > 0) return;
     setState({ status: 'loading', items: [] });
     trpc.explore.similar
-      .query({ projectId, sampleId, k: SHOWN, filter: { kind: 'labeled' } })
+      .query({ projectId, sampleId, k: NEAREST_SHOWN, filter: { kind: 'labeled' } })
       .then((result) => setState({ status: 'idle', items: result.items }))
       .catch((error: unknown) => setState({ status: 'error', items: [], error: error instanceof Error ? error.message : 'could not load them' }));
   };
   return (
     <div className="suspect-neighbours">
       <button type="button" className="button button--small" aria-expanded={open} onClick={toggle}>
-        {open ? 'Hide' : 'Show'} the {SHOWN} most similar labeled samples
+        {open ? 'Hide' : 'Show'} the {NEAREST_SHOWN} nearest labeled samples
       </button>
       {open && state.status === 'loading' && <p className="muted">Looking…</p>}
       {open && state.status === 'error' && <p role="alert">Could not load similar samples: {state.error}</p>}

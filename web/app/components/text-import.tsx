@@ -3,7 +3,7 @@ import { describeError } from '../utils/errors.ts';
 import { formatBytes, sentence } from '../utils/format.ts';
 import { previewTextFile, type TextPreview } from '../utils/upload.client.ts';
 import { useImportUpload } from '../utils/use-import-upload.ts';
-import { defaultLabelColumn } from '../utils/import-labels.ts';
+import { defaultLabelColumn, refusesImport, summarizeLabelColumn } from '../utils/import-labels.ts';
 import { ImportStatus, type ImportLimits } from './import-status.tsx';
 import { LabelColumnField } from './label-column-field.tsx';
 import { PreviewTable } from './preview-table.tsx';
@@ -49,6 +49,9 @@ export function TextImport({ projectId, limits, labelNames }: Props) {
 
   // One column cannot be both the text and its label.
   const chosenLabel = labelColumn === column ? '' : labelColumn;
+  const labelSummary = preview && chosenLabel ? summarizeLabelColumn(preview.rows, chosenLabel, labelNames) : null;
+  // The server would refuse the file for what the preview already shows: say so instead of trying.
+  const refused = refusesImport(labelSummary);
 
   function startImport(event: FormEvent) {
     event.preventDefault();
@@ -91,12 +94,17 @@ export function TextImport({ projectId, limits, labelNames }: Props) {
             </select>
             <p className="field__hint">The other columns are kept with each sample as metadata.</p>
           </div>
-          <LabelColumnField preview={preview} textColumn={column} value={chosenLabel} onChange={setLabelColumn} labelNames={labelNames} disabled={upload.busy} />
+          <LabelColumnField preview={preview} textColumn={column} value={chosenLabel} onChange={setLabelColumn} summary={labelSummary} labelNames={labelNames} disabled={upload.busy} />
           <PreviewTable preview={preview} column={column} labelColumn={chosenLabel} />
           <div className="actions">
-            <button type="submit" className="button button--primary" disabled={upload.busy || !column}>
+            <button type="submit" className="button button--primary" disabled={upload.busy || !column || refused} aria-describedby={refused ? `${id}-refused` : undefined}>
               {upload.busy ? 'Importing…' : 'Import'}
             </button>
+            {refused ? (
+              <span className="muted small" id={`${id}-refused`}>
+                Fix the label column first (see above).
+              </span>
+            ) : null}
           </div>
         </>
       ) : null}

@@ -23,7 +23,7 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
       <h2 id="webhooks-heading">Webhooks</h2>
       <p className="muted">
         Sift posts a signed JSON body to each URL when one of its events happens, through the job queue, retrying with backoff for about five
-        minutes when the receiver fails. See the README for the payload and how to check the <code>Sift-Signature</code> header.
+        minutes when the receiver fails. See the README’s Webhooks section for the payload and how to check the <code>Sift-Signature</code> header.
       </p>
       <fetcher.Form method="post" ref={formRef} noValidate className="webhooks__form">
         <input type="hidden" name="intent" value="create" />
@@ -96,7 +96,7 @@ function WebhookRow({ webhook }: { webhook: WebhookView }) {
   const [confirming, setConfirming] = useState(false);
   const busy = fetcher.state !== 'idle';
   const answer = fetcher.data;
-  const message = answer?.ok === false ? answer.formError : answer?.ok && answer.intent === 'test' ? (answer.queued ? 'Test queued' : 'The job queue is unreachable: not sent') : null;
+  const message = answer?.ok === false ? answer.formError : answer?.ok && answer.intent === 'test' ? (answer.queued ? 'Test queued: its attempt shows in the delivery log.' : 'The job queue is unreachable: not sent') : null;
   const act = (intent: string, extra: Record<string, string> = {}) => fetcher.submit({ intent, webhookId: String(webhook.id), ...extra }, { method: 'post' });
   return (
     <tr className={webhook.enabled ? undefined : 'is-revoked'} data-testid={`webhook-${webhook.id}`}>

@@ -4,6 +4,7 @@ import { ApiOperation } from '../components/api-operation.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { isOpenApiDocument, operationsOf } from '../utils/openapi.ts';
 import apiStylesUrl from '../styles/api.css?url';
+import { Described } from '../components/described.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'API reference · Sift' }];
 
@@ -40,7 +41,9 @@ export default function ApiDocsPage() {
       </div>
       <section className="panel" aria-labelledby="basics-heading">
         <h2 id="basics-heading">Basics</h2>
-        <p>{doc.info.description}</p>
+        <p>
+          <Described text={doc.info.description} />
+        </p>
         <dl className="facts api-docs__facts">
           <div className="api-docs__base">
             <dt>Base URL</dt>

@@ -8,7 +8,7 @@ import { PresenceList } from '../components/presence-list.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { loadOrThrow } from '../utils/errors.server.ts';
-import { formatCount, percentOf } from '../utils/format.ts';
+import { formatCount, percentOf, pluralize } from '../utils/format.ts';
 import { parseProjectId } from '../utils/params.ts';
 import { useProject } from '../utils/project.ts';
 import { hasRole } from '../utils/roles.ts';
@@ -60,7 +60,7 @@ export default function ProjectOverviewPage() {
         </p>
         <ProgressBar value={stats.resolvedCount} max={stats.sampleCount} label="Labeling progress" size="large" />
         <p className="muted">
-          {percentOf(stats.resolvedCount, stats.sampleCount)}% done · {formatCount(stats.annotationCount)} annotations in total
+          {percentOf(stats.resolvedCount, stats.sampleCount)}% done · {pluralize(stats.annotationCount, 'annotation')} in total
           {live.error ? <span className="warning-text"> · counts may be stale: {live.error}</span> : null}
         </p>
         <div className="actions">
@@ -91,7 +91,7 @@ export default function ProjectOverviewPage() {
       <section className="panel overview__wide overview__model" aria-labelledby="model-heading">
         <h2 id="model-heading">Model</h2>
         <LiveModelSummary projectId={project.id} live={learning.live} training={learning.activity.training} />
-        <EmbedProgress total={learning.embedding.total} embedded={learning.embedding.embedded} paused={learning.blocked !== null} />
+        <EmbedProgress {...learning.embedding} paused={learning.blocked !== null} />
         {learning.error ? <p className="warning-text small">The model's status may be out of date: {learning.error}</p> : null}
       </section>
 

@@ -82,6 +82,7 @@ export default function ExplorePage() {
         labels={labels}
         members={members}
         filter={results.filter}
+        source={results.source}
         busy={results.loading}
         onFilter={results.setFilter}
         onSearch={show}

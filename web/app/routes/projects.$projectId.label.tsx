@@ -21,6 +21,7 @@ import { useLabelingSession } from '../utils/use-labeling-session.ts';
 import { useLiveStats } from '../utils/use-live-stats.ts';
 import { useModelNotice } from '../utils/use-model-notice.ts';
 import { useProjectRoom } from '../utils/use-project-room.ts';
+import { isModelRanking } from '../utils/learning-events.ts';
 import { useResolutionNotice } from '../utils/use-resolution-notice.ts';
 import { useOptionalUser } from '../utils/user.ts';
 
@@ -59,6 +60,7 @@ function LabelingSession() {
       live.handleEvent(event);
       modelNotice.handleEvent(event);
       resolutionNotice.handleEvent(event, sample?.id ?? null);
+      if (isModelRanking(event)) void session.refreshWhy();
     },
     onJoin: live.refresh,
   });

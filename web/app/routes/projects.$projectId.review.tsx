@@ -101,7 +101,11 @@ function ReviewWorkspace({ initial }: { initial: ReviewQueue }) {
       <section id="review-panel" role="tabpanel" aria-labelledby={`review-panel-tab-${tab}`} className="review__panel">
         <div className="review__head">
           <h2>
-            {current.name} <span data-testid={`${tab}-count`}>({formatCount(current.count)})</span>
+            {current.name}{' '}
+            <span data-testid={`${tab}-count`}>
+              {/* Showing every ranked label, the list is longer than the flagged count: say both. */}
+              {tab === 'suspects' && allSuspects ? `(${formatCount(suspects.open)} flagged, ${formatCount(suspects.items.length)} listed)` : `(${formatCount(current.count)})`}
+            </span>
           </h2>
           <p className="muted">{tab === 'disagreements' ? disagreementsIntro : suspectsIntro}</p>
           <p className={`toast${review.message?.tone === 'error' ? ' warning-text' : ''}`} role="status" aria-live="polite" data-testid="review-message">

@@ -12,6 +12,13 @@ describe('agreement words', () => {
     expect(interpretAgreement(-0.2)).toBe('less than chance');
   });
 
+  it('calls a figure shown as 0.00 no better than chance, not slight agreement', () => {
+    expect(interpretAgreement(0)).toBe('no better than chance');
+    expect(interpretAgreement(0.004)).toBe('no better than chance');
+    expect(interpretAgreement(-0.004)).toBe('no better than chance');
+    expect(interpretAgreement(0.01)).toBe('slight agreement');
+  });
+
   it('has no words and a dash for a missing figure', () => {
     expect(interpretAgreement(null)).toBeNull();
     expect(formatAgreement(null)).toBe('—');

@@ -15,8 +15,10 @@ const bands: { upTo: number; words: string }[] = [
 /** "substantial agreement" for 0.7; null when there is no figure yet. */
 export function interpretAgreement(value: number | null | undefined): string | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  // Below zero people agree less often than chance would have them: a sign of unclear guidelines.
-  if (value < 0) return 'less than chance';
+  // Zero (to the two decimals shown) is what chance alone gives; below it people agree less often
+  // than chance would have them, a sign of unclear guidelines.
+  if (value < -0.005) return 'less than chance';
+  if (value < 0.005) return 'no better than chance';
   return bands.find((band) => value <= band.upTo)!.words;
 }
 

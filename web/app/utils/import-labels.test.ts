@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLabelColumn, summarizeLabelColumn } from './import-labels.ts';
+import { defaultLabelColumn, refusesImport, summarizeLabelColumn } from './import-labels.ts';
 import { describeImport } from './use-import-upload.ts';
 
 describe('the label column of a text import', () => {
@@ -13,6 +13,10 @@ describe('the label column of a text import', () => {
     const rows = [{ y: ' Positive ' }, { y: '' }, { y: '   ' }, { y: 'Spam' }, { y: 3 }, {}, { y: 'Spam' }, { y: null }];
     expect(summarizeLabelColumn(rows, 'y', ['Positive', 'Negative'])).toEqual({ labeled: 4, rows: 8, unknown: ['Spam'], notText: 1 });
     expect(summarizeLabelColumn(rows, 'missing', ['Positive'])).toEqual({ labeled: 0, rows: 8, unknown: [], notText: 0 });
+    // Unknown names or non-text cells refuse the file; blanks and known names do not.
+    expect(refusesImport(summarizeLabelColumn(rows, 'y', ['Positive', 'Negative']))).toBe(true);
+    expect(refusesImport(summarizeLabelColumn(rows, 'missing', ['Positive']))).toBe(false);
+    expect(refusesImport(null)).toBe(false);
   });
 });
 

@@ -45,3 +45,8 @@ export function summarizeLabelColumn(rows: Record<string, unknown>[], column: st
   }
   return { labeled, rows: rows.length, unknown: [...unknown], notText };
 }
+
+/** True when the server would refuse the file for what the preview already shows. */
+export function refusesImport(summary: LabelColumnSummary | null): boolean {
+  return summary !== null && (summary.unknown.length > 0 || summary.notText > 0);
+}

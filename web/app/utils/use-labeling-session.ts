@@ -130,9 +130,24 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
     [run, skipped, loadNext],
   );
 
+  /**
+   * The shown sample's queue reason again, once a model has re-ranked the queue: the words on
+   * screen were written before it ("no model yet" beside "Model updated to v1").
+   */
+  const refreshWhy = useCallback(async () => {
+    if (!sample) return;
+    const id = sample.id;
+    try {
+      const fresh = await trpc.labeling.sample.query({ projectId, sampleId: id });
+      setView((current) => (current.kind === 'sample' && current.sample.id === id ? { kind: 'sample', sample: { ...current.sample, why: fresh.why } } : current));
+    } catch {
+      // Only the reason's words are out of date, and the next sample brings fresh ones.
+    }
+  }, [projectId, sample]);
+
   const dismissNotice = useCallback(() => setNotice(null), []);
 
-  return { view, busy, error, notice, pendingLabel, skippedCount: skipped.length, applyLabel, skip, undo, reload, dismissNotice };
+  return { view, busy, error, notice, pendingLabel, skippedCount: skipped.length, applyLabel, skip, undo, reload, refreshWhy, dismissNotice };
 }
 
 /**
