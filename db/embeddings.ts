@@ -138,6 +138,12 @@ export async function insertEmbeddingFailures(db: Db, rows: EmbeddingFailure[]):
     .execute();
 }
 
+/** Why a sample could not be embedded by `encoder`, if it could not. */
+export async function findEmbeddingFailure(db: Db, sampleId: number, encoder: string): Promise<string | undefined> {
+  const row = await db.selectFrom('embedding_failure').select('error').where('sample_id', '=', sampleId).where('encoder', '=', encoder).executeTakeFirst();
+  return row?.error;
+}
+
 /** The project's first `limit` samples `encoder` could not read, oldest first, with their image names. */
 export async function listEmbeddingFailures(
   db: Db,

@@ -2,7 +2,7 @@ import { getProjectStats } from '#db/annotations.ts';
 import { countRareCandidates, findSampleCards, findSampleVector, findSimilarSamples, listRareCandidates, listSampleMap } from '#db/explore.ts';
 import { listLabels } from '#db/labels.ts';
 import { findSample } from '#db/samples.ts';
-import type { Neighbour } from '#db/embeddings.ts';
+import { findEmbeddingFailure, type Neighbour } from '#db/embeddings.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { IMAGE_ENCODER_NAME } from '#trainer/ml/encoders/image-encoder.ts';
@@ -45,7 +45,11 @@ export async function findSimilar(deps: AppDeps, access: ProjectAccess, input: S
   const encoder = encoderOf(access);
   const [sample, vector] = await Promise.all([findSample(deps.db, projectId, input.sampleId), findSampleVector(deps.db, projectId, input.sampleId, encoder)]);
   if (!sample) throw new AppError('NOT_FOUND', `sample ${input.sampleId} is not in this project`);
-  if (!vector) throw new AppError('CONFLICT', `sample ${input.sampleId} has no embedding yet: wait for the import to be processed`);
+  if (!vector) {
+    const failure = await findEmbeddingFailure(deps.db, input.sampleId, encoder);
+    if (failure) throw new AppError('CONFLICT', `sample ${input.sampleId} could not be read as an image, so it has no neighbours (${failure})`);
+    throw new AppError('CONFLICT', `sample ${input.sampleId} has no embedding yet: wait for the import to be processed`);
+  }
   const found: Neighbour[] = await findSimilarSamples(deps.db, { projectId, encoder, vector, k: input.k, filter: input.filter, exclude: [input.sampleId] });
   return { items: await toCards(deps, projectId, found) };
 }

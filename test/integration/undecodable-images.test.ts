@@ -85,6 +85,8 @@ describe('images that do not decode', () => {
     expect(await findProjectsAwaitingEmbedding(app.deps.db, 'image', IMAGE_ENCODER_NAME)).not.toContain(projectId);
     const status = await owner.query<{ embedding: unknown }>('models.status', { projectId });
     expect(status.embedding).toEqual({ total: 4, embedded: 3, failed: 1, unreadable: [{ sampleId: brokenId, name: 'broken.png' }] });
+    // "More like this" on it says why it has no neighbours, rather than "wait for the import".
+    await expect(owner.query('explore.similar', { projectId, sampleId: brokenId, k: 3 })).rejects.toThrow(/could not be read as an image/);
   });
 
   describe('with a live model', () => {
