@@ -60,7 +60,7 @@ function LabelingSession() {
       live.handleEvent(event);
       modelNotice.handleEvent(event);
       resolutionNotice.handleEvent(event, sample?.id ?? null);
-      if (isModelRanking(event)) void session.refreshWhy();
+      if (isModelRanking(event)) session.modelRanked();
     },
     onJoin: live.refresh,
   });

@@ -4,7 +4,11 @@ import { trpc, type SampleView } from './trpc.client.ts';
 import type { StatsView } from './use-live-stats.ts';
 
 /** What the labeling view shows: a sample, the end of the queue, or a failed load to retry. */
-export type QueueView = { kind: 'sample'; sample: SampleView } | { kind: 'done' } | { kind: 'stalled' };
+/**
+ * What the labeling view shows: a sample, the end of the queue, or a failed load to retry. A
+ * sample's `asOf` counts the model re-rankings its reason had seen when it was asked for.
+ */
+export type QueueView = { kind: 'sample'; sample: SampleView; asOf: number } | { kind: 'done' } | { kind: 'stalled' };
 
 export interface Notice {
   id: number;
@@ -28,7 +32,10 @@ const maxSkipped = 500;
  * at a time; a failed call leaves the sample on screen with a message, so nothing is lost.
  */
 export function useLabelingSession({ projectId, labels, initialSample, onStats, rareLabelId }: Options) {
-  const [view, setView] = useState<QueueView>(initialSample ? { kind: 'sample', sample: initialSample } : { kind: 'done' });
+  const [view, setView] = useState<QueueView>(initialSample ? { kind: 'sample', sample: initialSample, asOf: 0 } : { kind: 'done' });
+  // Model re-rankings announced while this page is open; a ref too, for requests to read at their start.
+  const [rankings, setRankings] = useState(0);
+  const rankingsRef = useRef(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -64,8 +71,9 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
 
   const loadNext = useCallback(
     async (excludeIds: number[]) => {
+      const asOf = rankingsRef.current;
       const next = await trpc.labeling.next.query({ projectId, excludeIds, rareLabelId });
-      setView(next ? { kind: 'sample', sample: next } : { kind: 'done' });
+      setView(next ? { kind: 'sample', sample: next, asOf } : { kind: 'done' });
     },
     [projectId, rareLabelId],
   );
@@ -107,13 +115,14 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
   const undo = useCallback(
     () =>
       run(async () => {
+        const asOf = rankingsRef.current;
         const back = await trpc.labeling.undo.mutate({ projectId });
         if (!back) {
           say('Nothing to undo');
           return;
         }
         setSkipped((ids) => ids.filter((id) => id !== back.id));
-        setView({ kind: 'sample', sample: back });
+        setView({ kind: 'sample', sample: back, asOf });
         say('Undone: label removed, sample shown again');
       }),
     [run, projectId, say],
@@ -130,24 +139,33 @@ export function useLabelingSession({ projectId, labels, initialSample, onStats, 
     [run, skipped, loadNext],
   );
 
-  /**
-   * The shown sample's queue reason again, once a model has re-ranked the queue: the words on
-   * screen were written before it ("no model yet" beside "Model updated to v1").
-   */
-  const refreshWhy = useCallback(async () => {
-    if (!sample) return;
-    const id = sample.id;
-    try {
-      const fresh = await trpc.labeling.sample.query({ projectId, sampleId: id });
-      setView((current) => (current.kind === 'sample' && current.sample.id === id ? { kind: 'sample', sample: { ...current.sample, why: fresh.why } } : current));
-    } catch {
+  /** A model re-ranked the queue: the reason on screen (and any sample on its way) predates it. */
+  const modelRanked = useCallback(() => {
+    rankingsRef.current += 1;
+    setRankings(rankingsRef.current);
+  }, []);
+
+  // Once idle, the shown sample's reason is asked for again if it predates the latest ranking: its
+  // words were the old model's ("no model yet" beside "Model updated to v1"). A sample whose lease
+  // was asked for before the ranking and arrived after it is caught here too.
+  const staleId = view.kind === 'sample' && view.asOf < rankings && !busy ? view.sample.id : null;
+  useEffect(() => {
+    if (staleId === null) return;
+    const asOf = rankings;
+    const update = (why?: SampleView['why']) =>
+      setView((current) =>
+        current.kind === 'sample' && current.sample.id === staleId ? { kind: 'sample', sample: why === undefined ? current.sample : { ...current.sample, why }, asOf } : current,
+      );
+    trpc.labeling.sample
+      .query({ projectId, sampleId: staleId })
+      .then((fresh) => update(fresh.why))
       // Only the reason's words are out of date, and the next sample brings fresh ones.
-    }
-  }, [projectId, sample]);
+      .catch(() => update());
+  }, [staleId, rankings, projectId]);
 
   const dismissNotice = useCallback(() => setNotice(null), []);
 
-  return { view, busy, error, notice, pendingLabel, skippedCount: skipped.length, applyLabel, skip, undo, reload, refreshWhy, dismissNotice };
+  return { view, busy, error, notice, pendingLabel, skippedCount: skipped.length, applyLabel, skip, undo, reload, modelRanked, dismissNotice };
 }
 
 /**
