@@ -9,7 +9,7 @@ export const MODEL_EXPORT_ERRORS: DocumentedError[] = [
   { status: 409, code: 'CONFLICT', when: 'A label the version predicts has been deleted since.', message: 'a label of version 2 has been deleted since, so its outputs cannot be named' },
 ];
 export const MODEL_IMPORT_ERRORS: DocumentedError[] = [
-  { status: 400, code: 'INVALID', when: 'Not a valid export: corrupt zip, unexpected or unsafe file names, unknown format version, files that disagree with the manifest, another encoder than the project uses, or labels missing from the project.', message: 'model.zip: labels "refund" are not in this project\'s label set; add them first or import into a project that has them' },
+  { status: 400, code: 'INVALID', when: 'Not a valid export: corrupt zip, unexpected or unsafe file names, unknown format version, files that disagree with the manifest, another encoder than the project uses (or another embedding size than this server\'s encoder makes), labels missing from the project, or manifest values the database cannot store (numbers out of range, NUL characters, JSON nested over 64 levels).', message: 'model.zip: labels "refund" are not in this project\'s label set; add them first or import into a project that has them' },
   ...keyOrLeadAuthErrors('import'),
   { status: 404, code: 'NOT_FOUND', when: 'No such project (signed-in users).', message: 'project 9 does not exist' },
   { status: 413, code: 'TOO_LARGE', when: 'The upload is over SIFT_MAX_UPLOAD_MB, or its files unzip to more than 8 times that.', message: 'model.zip: unzips to 524288000 bytes, over the 419430400-byte limit' },
