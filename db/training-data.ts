@@ -32,12 +32,16 @@ export async function loadTrainingSamples(db: Db, projectId: number, encoder: st
   }));
 }
 
-/** How many samples of the project have a resolution (the label count training is keyed on). */
-export async function countResolved(db: Db, projectId: number): Promise<number> {
+/**
+ * How many samples of the project have a resolution and an embedding by `encoder`: the labels a
+ * training run can use, counted as the run counts them (samples still being embedded wait).
+ */
+export async function countTrainableLabels(db: Db, projectId: number, encoder: string): Promise<number> {
   const row = await db
     .selectFrom('resolution')
+    .innerJoin('embedding', (join) => join.onRef('embedding.sample_id', '=', 'resolution.sample_id').on('embedding.encoder', '=', encoder))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('project_id', '=', projectId)
+    .where('resolution.project_id', '=', projectId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

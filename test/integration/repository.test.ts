@@ -7,6 +7,7 @@ import { leaseNextSample, leaseNextSamples } from '#db/assignments.ts';
 import { upsertAnnotation, deleteLastAnnotation, getProjectStats } from '#db/annotations.ts';
 import { findNearestSamples, upsertEmbeddings, cosineDistance, toVector } from '#db/embeddings.ts';
 import { listLabels } from '#db/labels.ts';
+import { countTrainableLabels } from '#db/training-data.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '#test/setup/databases.ts';
 
 /** Deterministic pseudo-random unit vectors, so neighbours are known without trusting the index. */
@@ -120,6 +121,18 @@ describe.each(databaseBackends())('repository on %s', (backend) => {
       { user_id: u1!.id, sample_id: ids[0] },
       { user_id: u2!.id, sample_id: ids[1] },
     ]);
+  });
+
+  it('counts as trainable only labels whose sample is embedded by the encoder, as a training run does', async () => {
+    const project = await insertProject(database.db, { name: 'Trainable', dataType: 'text', createdBy: userId, labels: [{ name: 'a', shortcut: '1' }] });
+    const batch = await insertImportBatch(database.db, { projectId: project.id, createdBy: userId, fileName: 't.csv', format: 'csv', rowCount: 3 });
+    const ids = await insertSamples(database.db, project.id, batch, [0, 1, 2].map((i) => ({ text: `trainable ${i}`, metadata: {}, contentHash: `trainable-${i}` })));
+    const [label] = await listLabels(database.db, project.id);
+    for (const sampleId of ids) await upsertAnnotation(database.db, { projectId: project.id, sampleId, userId, labelId: label!.id, durationMs: 1, overlap: 1 });
+    expect(await countTrainableLabels(database.db, project.id, 'test-4')).toBe(0);
+    await upsertEmbeddings(database.db, [{ sampleId: ids[0]!, projectId: project.id, encoder: 'test-4', vector: new Float32Array([1, 0, 0, 0]) }]);
+    await upsertEmbeddings(database.db, [{ sampleId: ids[1]!, projectId: project.id, encoder: 'other-4', vector: new Float32Array([0, 1, 0, 0]) }]);
+    expect(await countTrainableLabels(database.db, project.id, 'test-4')).toBe(1);
   });
 
   it('answers kNN queries through the HNSW index with the exact neighbours', async () => {

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Db } from '#db/client.ts';
 import { activateModelVersion, insertModelVersion, insertOofPredictions, rejectModelVersion } from '#db/models.ts';
-import { countResolved } from '#db/training-data.ts';
+import { countTrainableLabels } from '#db/training-data.ts';
 import type { EventBus } from './events.ts';
 import type { JobSystem } from './queue.ts';
 import type { EncoderPool } from '../encoder-pool.ts';
@@ -92,7 +92,14 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
   });
   warmStates.put(projectId, trained.warmState);
   await publish('train.progress', { stage: 'evaluated', ms: Date.now() - started });
-  const decision = decidePromotion({ examples: snapshot.examples, candidate: trained.head, active: snapshot.active?.head, numClasses });
+  const decision = decidePromotion({
+    examples: snapshot.examples,
+    candidate: trained.head,
+    candidateTrainedOnHeldOut: trained.metrics.trainedOnHeldOut,
+    active: snapshot.active?.head,
+    activeTrainedOnHeldOut: snapshot.active?.version.metrics.trainedOnHeldOut === true,
+    numClasses,
+  });
   const serialized = trained.head.serialize();
   const labelIds = snapshot.labels.map((l) => l.id);
   const weights = packModel({ meta: { labelIds, encoder: snapshot.encoder, head: serialized.meta }, weights: serialized.weights });
@@ -134,12 +141,16 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
   if (decision.promote) {
     await scoreProject(deps, { ...snapshot, active: { version, head: trained.head, labelIds } });
   }
-  await askAgainIfLabelsArrived(deps, projectId, trained.metrics.numLabels, snapshot.settings.trainEveryLabels);
+  await askAgainIfLabelsArrived(deps, projectId, snapshot.encoder, trained.metrics.numLabels, snapshot.settings.trainEveryLabels);
   return { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason };
 }
 
-/** Labels that arrived during this run get their own run once there are enough of them. */
-async function askAgainIfLabelsArrived(deps: TrainDeps, projectId: number, trainedOn: number, every: number): Promise<void> {
-  const now = await countResolved(deps.db, projectId);
+/**
+ * Labels that arrived during this run get their own run once there are enough of them. Counted
+ * like the run's own (labeled and embedded): labeled samples still being embedded would otherwise
+ * look new after every run and start the next one at once, version after version.
+ */
+async function askAgainIfLabelsArrived(deps: TrainDeps, projectId: number, encoder: string, trainedOn: number, every: number): Promise<void> {
+  const now = await countTrainableLabels(deps.db, projectId, encoder);
   if (now - trainedOn >= every) await requestTraining(deps.jobs, projectId, { delayMs: 0, triggeredAt: new Date() });
 }

@@ -60,6 +60,27 @@ describe('training a version', () => {
     expect(decidePromotion({ examples, candidate: bad.head, active: undefined, numClasses: 3 }).promote).toBe(true);
   });
 
+  it('lets the newest version win when one of the two had to train on the held-out samples', async () => {
+    const { examples } = blobs(60, 5);
+    // Class 1 has three labels, two of them held out: training alone would see one class, so the
+    // version trains on every label, held-out ones included.
+    const ones = examples.filter((e) => e.label === 1);
+    const rare = new Set([...ones.filter((e) => isHeldOut(e.key)).slice(0, 2), ...ones.filter((e) => !isHeldOut(e.key)).slice(0, 1)].map((e) => e.key));
+    expect(rare.size).toBe(3);
+    const labeled = examples.map((e) => ({ ...e, label: e.label === 0 || rare.has(e.key) ? e.label : null }));
+    expect(labeled.filter((e) => e.label !== null && isHeldOut(e.key)).length).toBeGreaterThanOrEqual(MIN_HELD_OUT);
+    const contaminated = await trainVersion(labeled, 3, { kind: 'softmax', seed: 1 });
+    expect(contaminated.metrics.trainedOnHeldOut).toBe(true);
+    expect(contaminated.metrics.heldOut).toBeNull();
+    const honest = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
+    expect(honest.metrics.trainedOnHeldOut).toBe(false);
+    // Either way round, held-out accuracy is not a fair judge: the newest wins, and says why.
+    const asCandidate = decidePromotion({ examples, candidate: contaminated.head, candidateTrainedOnHeldOut: true, active: honest.head, numClasses: 3 });
+    expect(asCandidate).toMatchObject({ promote: true, candidateAccuracy: null, reason: expect.stringMatching(/^this version trained on the held-out samples/) });
+    const asLive = decidePromotion({ examples, candidate: honest.head, active: contaminated.head, activeTrainedOnHeldOut: true, numClasses: 3 });
+    expect(asLive).toMatchObject({ promote: true, reason: expect.stringMatching(/^the live version trained on the held-out samples/) });
+  });
+
   it('starts the next version from the previous one: same folds, L2 re-used until labels grow by a quarter', async () => {
     const { examples } = blobs(60, 4);
     const labeledUpTo = (count: number) => examples.map((e, i) => ({ ...e, label: i % 60 < count ? e.label : null }));

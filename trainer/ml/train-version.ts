@@ -60,6 +60,11 @@ export interface VersionMetrics {
   numTrain: number;
   numHeldOut: number;
   numLabels: number;
+  /**
+   * True when the split left training with too few classes, so this version was fitted on every
+   * labeled sample, held-out ones included: its held-out accuracy says nothing, in either direction.
+   */
+  trainedOnHeldOut: boolean;
 }
 
 /** Fewer held-out samples than this and the held-out figures are too noisy to gate promotion on. */
@@ -158,6 +163,7 @@ export async function trainVersion(
       numTrain: trainSet.length,
       numHeldOut: splitUsable ? heldOut.length : 0,
       numLabels: labeled.length,
+      trainedOnHeldOut: !splitUsable && heldOut.length > 0,
     },
   };
 }
@@ -182,19 +188,28 @@ function smallestClassCount(examples: Example[]): number {
 
 /** The promotion rule, stated once: the UI shows `rule`. */
 export const PROMOTION_RULE =
-  'A new version goes live automatically unless it is less accurate than the live one on the held-out samples (a fixed 20% of labeled samples that no version trains on). With fewer than 10 held-out samples, the newest version goes live.';
+  'A new version goes live automatically unless it is less accurate than the live one on the held-out samples (a fixed 20% of labeled samples that no version trains on). With fewer than 10 held-out samples, or when a version had to train on them (too few labels of some class to keep them apart), the newest version goes live.';
 
 /**
  * Decides promotion by comparing accuracy of the new and the active head on the current held-out
- * examples. Both never trained on them (the split is fixed per sample), so the comparison is fair.
+ * examples. Neither trained on them (the split is fixed per sample), so the comparison is fair;
+ * a version that had to train on them (`trainedOnHeldOut`) would win or keep its place unfairly,
+ * so then the newest version wins, as with too few held-out samples.
  */
 export function decidePromotion(input: {
   examples: Example[];
   candidate: Head;
+  /** Whether each version was fitted on held-out samples too (its metrics' `trainedOnHeldOut`). */
+  candidateTrainedOnHeldOut?: boolean;
   active: Head | undefined;
+  activeTrainedOnHeldOut?: boolean;
   numClasses: number;
 }): { promote: boolean; reason: string; candidateAccuracy: number | null; activeAccuracy: number | null } {
   if (!input.active) return { promote: true, reason: 'first version', candidateAccuracy: null, activeAccuracy: null };
+  if (input.candidateTrainedOnHeldOut || input.activeTrainedOnHeldOut) {
+    const which = input.candidateTrainedOnHeldOut ? 'this version' : 'the live version';
+    return { promote: true, reason: `${which} trained on the held-out samples (too few labels of some class to keep them apart): newest version wins`, candidateAccuracy: null, activeAccuracy: null };
+  }
   const heldOut = input.examples.filter((e) => e.label !== null && isHeldOut(e.key));
   if (heldOut.length < MIN_HELD_OUT) {
     return { promote: true, reason: `only ${heldOut.length} held-out samples: newest version wins`, candidateAccuracy: null, activeAccuracy: null };
