@@ -10,6 +10,8 @@ import { TestClient } from '#test/setup/http.ts';
 import { buildUser } from '#test/factories/users.ts';
 import { signedInClient } from '#test/factories/team.ts';
 import { banking77Rows } from '#test/factories/banking77.ts';
+import { loadProjectSnapshot } from '#trainer/jobs/load-project.ts';
+import type { EncoderPool } from '#trainer/encoder-pool.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card'];
 type Prediction = { label: string | null; probabilities: Record<string, number> };
@@ -112,6 +114,17 @@ describe('model export and re-import', () => {
     copy.forEach((p, i) => {
       expect(p.label).toBe(original[i]!.label);
       for (const name of CATEGORIES) expect(p.probabilities[name]).toBeCloseTo(original[i]!.probabilities[name]!, 5);
+    });
+
+    // The trainer sees the live imported version too, in this project's label order (`other`
+    // first, the rest reversed), so it ranks the queue and is compared at promotion, not ignored.
+    const encoders = { nameFor: () => 'use-lite-512' } as unknown as EncoderPool;
+    const snapshot = await loadProjectSnapshot(app.deps.db, encoders, ids.target);
+    expect(snapshot.active?.version.id).toBe(version!.id);
+    const { vectors } = await app.deps.embedder.embed('text', texts);
+    const seen = snapshot.active!.head.predictProba({ dense: vectors, texts });
+    seen.forEach((row, i) => {
+      snapshot.labels.forEach((label, c) => expect(row[c]).toBeCloseTo(copy[i]!.probabilities[label.name] ?? 0, 5));
     });
   });
 

@@ -9,6 +9,7 @@ import type { EncoderPool } from '../encoder-pool.ts';
 import type { Example } from '../ml/train-version.ts';
 import { deserializeHead, type Head } from '../ml/head.ts';
 import { unpackModel } from '../ml/model-blob.ts';
+import { RemappedHead } from '../ml/remapped-head.ts';
 
 /** Everything training and scoring read about a project, loaded once per job. */
 export interface ProjectSnapshot {
@@ -41,8 +42,10 @@ export async function loadProjectSnapshot(db: Db, encoders: EncoderPool, project
 }
 
 /**
- * The active head, if it still fits the label set: a version trained before labels were added or
- * removed predicts over a different class list and cannot be compared or used to score.
+ * The active head in the project's label order. A version imported from another project may know
+ * a subset of the labels, or list them in another order: it is seen through a RemappedHead, so it
+ * ranks the queue and is compared at promotion like any other. One that knows a label this project
+ * lacks cannot be (import refuses those).
  */
 async function loadActive(db: Db, version: ModelVersion | undefined, labels: Label[]) {
   if (!version) return undefined;
@@ -50,6 +53,9 @@ async function loadActive(db: Db, version: ModelVersion | undefined, labels: Lab
   if (!weights) return undefined;
   const blob = unpackModel(weights);
   const labelIds = blob.meta.labelIds as number[];
-  if (labelIds.length !== labels.length || labelIds.some((id, i) => labels[i]!.id !== id)) return undefined;
-  return { version, labelIds, head: deserializeHead({ meta: blob.meta.head as Record<string, unknown>, weights: blob.weights }) };
+  const head = deserializeHead({ meta: blob.meta.head as Record<string, unknown>, weights: blob.weights });
+  const projectLabelIds = labels.map((l) => l.id);
+  if (labelIds.length === labels.length && labelIds.every((id, i) => projectLabelIds[i] === id)) return { version, labelIds, head };
+  const remapped = RemappedHead.fit(head, labelIds, projectLabelIds);
+  return remapped ? { version, labelIds: projectLabelIds, head: remapped } : undefined;
 }
