@@ -170,7 +170,8 @@ export async function countLabelChangesSinceLastVersion(db: Db, projectId: numbe
 /**
  * Projects with labels changed since their latest version (or with labels and no version), whose
  * latest change is older than `quietSince` (the normal debounced trigger should have fired by then),
- * and with at least two labels in each of two classes (trainable).
+ * and with at least two labels in each of two classes among embedded samples (trainable as the
+ * trainer counts it: labels still waiting for their embedding would only make it skip, every minute).
  */
 export async function findProjectsAwaitingTraining(db: Db, quietSince: Date): Promise<number[]> {
   const rows = await db
@@ -190,9 +191,10 @@ export async function findProjectsAwaitingTraining(db: Db, quietSince: Date): Pr
     .selectFrom((qb) =>
       qb
         .selectFrom('resolution')
-        .select(['project_id', 'label_id'])
-        .where('project_id', 'in', candidates)
-        .groupBy(['project_id', 'label_id'])
+        .where('resolution.project_id', 'in', candidates)
+        .where(({ exists, selectFrom }) => exists(selectFrom('embedding').select('embedding.sample_id').whereRef('embedding.sample_id', '=', 'resolution.sample_id')))
+        .select(['resolution.project_id', 'resolution.label_id'])
+        .groupBy(['resolution.project_id', 'resolution.label_id'])
         .having((eb) => eb.fn.countAll(), '>=', 2)
         .as('c'),
     )

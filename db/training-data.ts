@@ -32,6 +32,12 @@ export async function loadTrainingSamples(db: Db, projectId: number, encoder: st
   }));
 }
 
+/** How many samples of the project have a resolution, embedded or not. */
+export async function countResolved(db: Db, projectId: number): Promise<number> {
+  const row = await db.selectFrom('resolution').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * How many samples of the project have a resolution and an embedding by `encoder`: the labels a
  * training run can use, counted as the run counts them (samples still being embedded wait).

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { upsertAnnotation } from '#db/annotations.ts';
+import { upsertEmbeddings } from '#db/embeddings.ts';
 import { listLabels } from '#db/labels.ts';
 import { insertProject } from '#db/projects.ts';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
@@ -45,6 +46,13 @@ describe.each(databaseBackends())('reconcile on %s', (backend) => {
     await label(2, b!.id);
     expect((await reconcile(Date.now() + 120_000)).training).toEqual([]);
     await label(3, b!.id);
+    // Two of each, but their samples are not embedded: a training run could only skip, so it is
+    // not asked for (every minute); their embedding is.
+    const waiting = await reconcile(Date.now() + 120_000);
+    expect(waiting.training).toEqual([]);
+    expect(waiting.embedding).toContain(project.id);
+    const vectors = [0, 1, 2, 3].map((i) => ({ sampleId: sampleIds[i]!, projectId: project.id, encoder: 'test-4', vector: Float32Array.from([1, i, 0, 0]) }));
+    await upsertEmbeddings(database.db, vectors);
     // Trainable, but the labels are too fresh: the debounced trigger is still in charge.
     expect((await reconcile(Date.now())).training).toEqual([]);
     // Unless Redis just came back: the debounced trigger may have been lost with it.

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Db } from '#db/client.ts';
 import { activateModelVersion, insertModelVersion, insertOofPredictions, rejectModelVersion } from '#db/models.ts';
-import { countTrainableLabels } from '#db/training-data.ts';
+import { countResolved, countTrainableLabels } from '#db/training-data.ts';
 import type { EventBus } from './events.ts';
 import type { JobSystem } from './queue.ts';
 import type { EncoderPool } from '../encoder-pool.ts';
@@ -79,8 +79,11 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
   const snapshot = await loadProjectSnapshot(deps.db, deps.encoders, projectId);
   const ready = canTrain(snapshot.examples);
   if (!ready.ok) {
-    await publish('train.skipped', { reason: ready.reason });
-    return { versionId: null, version: null, promoted: false, reason: ready.reason };
+    // Labels whose samples are not embedded yet do not count: say so, or the reason reads false.
+    const waiting = (await countResolved(deps.db, projectId)) - snapshot.examples.filter((e) => e.label !== null).length;
+    const reason = waiting > 0 ? `${ready.reason} among embedded samples (${waiting} labeled ${waiting === 1 ? 'sample is' : 'samples are'} waiting for their embedding)` : ready.reason;
+    await publish('train.skipped', { reason });
+    return { versionId: null, version: null, promoted: false, reason };
   }
   const numClasses = snapshot.labels.length;
   const trained = await trainVersion(snapshot.examples, numClasses, {
