@@ -115,8 +115,7 @@ export class SiftClient {
   async exportData(projectId: number, options: ExportOptions = {}): Promise<{ fileName: string | null; body: ReadableStream<Uint8Array> }> {
     const query = { ...options, resolved: options.resolved === undefined ? undefined : String(options.resolved) };
     const res = await this.send('exportData', { projectId }, query, { method: 'GET' });
-    const disposition = res.headers.get('content-disposition') ?? '';
-    return { fileName: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null, body: res.body! };
+    return { fileName: attachmentName(res), body: res.body! };
   }
 
   /** Uploads one file (CSV, TSV, JSONL, JSON, an image, a zip of images or a Sift zip export) into the project, in one transaction. */
@@ -139,8 +138,7 @@ export class SiftClient {
   /** A model version as a zip: TF.js model, label map, metrics and a README on running it without Sift. */
   async exportModel(projectId: number, version: number): Promise<{ fileName: string | null; data: Uint8Array }> {
     const res = await this.send('exportModel', { projectId, version }, {}, { method: 'GET' });
-    const disposition = res.headers.get('content-disposition') ?? '';
-    return { fileName: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null, data: new Uint8Array(await res.arrayBuffer()) };
+    return { fileName: attachmentName(res), data: new Uint8Array(await res.arrayBuffer()) };
   }
 
   /** Brings an exported zip back as a candidate version of this project (labels matched by name). */
@@ -168,6 +166,16 @@ export class SiftClient {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; issues?: unknown } } | null;
     throw new SiftApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? `Sift answered ${res.status} ${res.statusText}`, body?.error?.issues);
   }
+}
+
+/**
+ * The file name of a Content-Disposition attachment, reduced to its last path segment: a
+ * server (or a proxy) cannot make a caller that saves under this name write outside its folder.
+ */
+function attachmentName(res: Response): string | null {
+  const raw = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  const name = raw?.split(/[/\\]/).pop();
+  return name && name !== '.' && name !== '..' ? name : null;
 }
 
 /** multipart/form-data written by hand, so the bytes can be counted as fetch reads them. */

@@ -5,7 +5,7 @@
  * clear errors and a non-zero exit.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,50 @@ describe('sift import / export against a running server', () => {
     expect(again.stdout).toMatch(/3 imported, 0 already there, 2 with labels/);
     expect((await sift(['export', '--project', String(source.projectId), '--format', 'tar', '--key', source.key])).stderr).toMatch(/--format is csv, jsonl or zip/);
   }, 120_000);
+
+  it('checks --out before downloading, puts the file into a folder, and reports write failures in one line', async () => {
+    const { projectId, key } = await projectWithKey(['import', 'export']);
+    const file = path.join(dir, 'few.csv');
+    writeFileSync(file, 'text\nhello\nworld\n');
+    await sift(['import', '--project', String(projectId), '--file', file, '--server', app.baseUrl, '--key', key]);
+    const base = ['export', '--project', String(projectId), '--key', key];
+
+    // A server that is down proves no request is sent: the folder is checked first.
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const missing = await sift([...base, '--server', down, '--out', path.join(dir, 'nodir', 'x.csv')]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr.trim().split('\n')).toEqual([`sift: --out: the folder ${path.join(dir, 'nodir')} does not exist`]);
+    expect(existsSync(path.join(dir, 'nodir'))).toBe(false);
+
+    const folder = path.join(dir, 'exports');
+    mkdirSync(folder);
+    expect(await sift([...base, '--server', app.baseUrl, '--out', folder])).toMatchObject({ code: 0 });
+    expect(await sift([...base, '--server', app.baseUrl, '--format', 'jsonl', '--out', `${folder}/`])).toMatchObject({ code: 0 });
+    const names = readdirSync(folder).sort();
+    expect(names).toEqual([expect.stringMatching(new RegExp(`^sift-.*${projectId}.*\\.csv$`)), expect.stringMatching(/\.jsonl$/)]);
+    expect(readFileSync(path.join(folder, names[0]!), 'utf8')).toMatch(/hello/);
+
+    // The .part cannot be created (a folder is in its way): one line, exit 1, no crash.
+    const blocked = path.join(dir, 'blocked.csv');
+    mkdirSync(`${blocked}.part`);
+    const failed = await sift([...base, '--server', app.baseUrl, '--out', blocked]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`^sift: cannot write ${blocked.replace(/[.\\]/g, '\\$&')}\\.part: EISDIR`, 'm'));
+    expect(failed.stderr).not.toMatch(/broke off|at .*\.ts:\d+/);
+    expect(existsSync(blocked)).toBe(false);
+
+    expect((await sift([...base, '--server', 'http://[::1'])).stderr).toMatch(/^sift: --server must be an http\(s\) URL, not "http:\/\/\[::1"$/m);
+  }, 120_000);
+
+  it('prints a command\'s usage for --help or -h and exits 0', async () => {
+    for (const command of ['import', 'export', 'audit', 'simulate']) {
+      const help = await sift([command, '--help']);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(new RegExp(`^usage: sift ${command} `));
+    }
+    expect((await sift(['export', '--project', '1', '-h'])).stdout).toMatch(/^usage: sift export /);
+    expect(await sift(['--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: sift <command>/) });
+  }, 60_000);
 
   it('says what is wrong: keys, scopes, files, servers', async () => {
     const { projectId, key } = await projectWithKey(['export']);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -105,5 +105,17 @@ describe('sift audit', () => {
     await expect(runAudit(args)).rejects.toThrow(/row 2: "text" is missing or empty/);
     writeFileSync(file, 'text,label\nhello,a\nhi,a\n');
     await expect(runAudit(args)).rejects.toThrow(/at least two classes in "label", found 1/);
+  });
+
+  it('refuses an --out it cannot write before embedding anything', async () => {
+    const file = path.join(dir, 'fast.csv');
+    writeFileSync(file, 'text,label\nhello,a\nhi,b\n');
+    const cacheDir = path.join(dir, 'fast-cache');
+    const args = ['--data', file, '--text-field', 'text', '--cache-dir', cacheDir];
+    const started = performance.now();
+    await expect(runAudit([...args, '--out', path.join(dir, 'nodir', 'a.json')])).rejects.toThrow(`--out: the folder ${path.join(dir, 'nodir')} does not exist`);
+    await expect(runAudit([...args, '--out', dir])).rejects.toThrow(`--out ${dir} is a folder; give a file name`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(existsSync(cacheDir)).toBe(false);
   });
 });

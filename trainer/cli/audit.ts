@@ -7,10 +7,11 @@ import { fitDesign, type Features } from '../ml/head.ts';
 import { fitLexical } from '../ml/lexical.ts';
 import { argmax } from '../ml/metrics.ts';
 import { nearestNeighbors, rankSuspects, type Suspect } from '../ml/mislabels.ts';
+import { assertWritableFile } from './output.ts';
 import { readDataset } from './dataset.ts';
 import { embedRows } from './embed-rows.ts';
 
-const USAGE = `usage: sift audit --data FILE (--text-field NAME | --image-field NAME) --label-field NAME
+export const USAGE = `usage: sift audit --data FILE (--text-field NAME | --image-field NAME) --label-field NAME
        [--folds K] [--neighbors K] --out REPORT.json [--cache-dir DIR] [--image-model-dir DIR]`;
 
 const DEFAULT_FOLDS = 5;
@@ -80,6 +81,8 @@ export async function runAudit(argv: string[]): Promise<void> {
     },
   });
   if (!values.data || !values.out) throw new Error(USAGE);
+  // Checked first: the report is written only after minutes of embedding and fitting.
+  assertWritableFile(values.out, '--out');
   if (values['text-field'] && values['image-field']) throw new Error(`give --text-field or --image-field, not both\n${USAGE}`);
   const folds = wholeNumber('folds', values.folds, 2);
   const neighbors = wholeNumber('neighbors', values.neighbors, 0);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createProgress, formatBytes } from './progress.ts';
 import { connect, explain, REMOTE_OPTIONS } from './remote.ts';
 
-const USAGE = `usage: sift import --project ID --file FILE (CSV, TSV, JSONL, JSON, an image, a zip of images, or a zip export: labels come along)
+export const USAGE = `usage: sift import --project ID --file FILE (CSV, TSV, JSONL, JSON, an image, a zip of images, or a zip export: labels come along)
        [--label-field NAME] [--text-field NAME]
        [--server URL (or SIFT_URL, default http://localhost:3000)] [--key KEY (or SIFT_API_KEY; import scope)]`;
 const EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.json', '.zip', '.png', '.jpg', '.jpeg', '.gif', '.webp'];

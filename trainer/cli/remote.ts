@@ -12,10 +12,21 @@ export function connect(values: { project?: string; server?: string; key?: strin
   const projectId = Number(values.project);
   if (!values.project || !Number.isInteger(projectId) || projectId < 1) throw new Error(`--project needs a project id (the number in /projects/ID)\n${usage}`);
   const baseUrl = values.server ?? process.env.SIFT_URL ?? 'http://localhost:3000';
-  if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new Error(`--server must be an http(s) URL, not "${baseUrl}"`);
+  if (!isHttpUrl(baseUrl)) throw new Error(`--server must be an http(s) URL, not "${baseUrl}"`);
   const apiKey = values.key ?? process.env.SIFT_API_KEY;
   if (!apiKey) throw new Error(`an API key with the ${scope} scope is needed: --key sift_… or SIFT_API_KEY (create one on the project's API page)`);
   return { client: new SiftClient({ baseUrl, apiKey }), projectId };
+}
+
+function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    // `new URL` is stricter than the pattern (an unclosed `[::1`): its bare "Invalid URL" says too little.
+    return false;
+  }
 }
 
 /** Turns the API's answers into advice for the person at the terminal. */

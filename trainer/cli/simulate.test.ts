@@ -88,4 +88,12 @@ describe('sift simulate', () => {
       runSimulate(['--data', file, '--text-field', 'text', '--strategies', 'psychic', '--out', path.join(dir, 'r.json')]),
     ).rejects.toThrow(/unknown strategy psychic/);
   });
+
+  it('refuses an --out in a missing folder before embedding anything', async () => {
+    const file = path.join(dir, 'fast.csv');
+    writeFileSync(file, 'text,label\nhello,a\nhi,b\n');
+    await expect(runSimulate(['--data', file, '--text-field', 'text', '--out', path.join(dir, 'nodir', 'r.json')])).rejects.toThrow(
+      `--out: the folder ${path.join(dir, 'nodir')} does not exist`,
+    );
+  });
 });

@@ -4,10 +4,11 @@ import { initTensorBackend } from '../ml/backend.ts';
 import { STRATEGIES } from '../jobs/project-settings.ts';
 import { simulate, createRandom, shuffle, type SimulationSplit } from '../ml/simulate.ts';
 import type { Strategy } from '../ml/strategies.ts';
+import { assertWritableFile } from './output.ts';
 import { readDataset, type LabeledRow } from './dataset.ts';
 import { embedRows } from './embed-rows.ts';
 
-const USAGE = `usage: sift simulate --data FILE [--test FILE] (--text-field NAME | --image-field NAME) --label-field NAME
+export const USAGE = `usage: sift simulate --data FILE [--test FILE] (--text-field NAME | --image-field NAME) --label-field NAME
        [--strategies random,margin,...] [--initial N] [--batch N] [--budget N] [--seeds K] --out REPORT.json`;
 
 /** `sift simulate`: can a model learn this file's labels, and how many labels will it take? */
@@ -31,6 +32,8 @@ export async function runSimulate(argv: string[]): Promise<void> {
     },
   });
   if (!values.data || !values.out) throw new Error(USAGE);
+  // Checked first: the report is written only after minutes of embedding and fitting.
+  assertWritableFile(values.out, '--out');
   const strategies = values.strategies.split(',').map((s) => s.trim()) as Strategy[];
   const unknown = strategies.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown strategy ${unknown.join(', ')}; choose from ${STRATEGIES.join(', ')}`);
