@@ -93,21 +93,29 @@ export class ZipWriter {
     return Buffer.concat([record, locator, end]);
   }
 
+  /**
+   * The 26 bytes the local header and the central record share, from "version needed" to "extra
+   * field length" (APPNOTE 4.3.7 and 4.3.12), written at `at`.
+   */
+  private writeEntryFields(buffer: Buffer, at: number, entry: ZipEntryHeader, fields: { zip64: boolean; bigSize: boolean; nameLength: number; extraLength: number }): void {
+    buffer.writeUInt16LE(fields.zip64 ? versionZip64 : versionClassic, at);
+    buffer.writeUInt16LE(utf8Flag, at + 2);
+    buffer.writeUInt16LE(0, at + 4); // stored
+    buffer.writeUInt16LE(this.dosTime, at + 6);
+    buffer.writeUInt16LE(this.dosDate, at + 8);
+    buffer.writeUInt32LE(entry.crc32 >>> 0, at + 10);
+    buffer.writeUInt32LE(fields.bigSize ? 0xffffffff : entry.size, at + 14);
+    buffer.writeUInt32LE(fields.bigSize ? 0xffffffff : entry.size, at + 18);
+    buffer.writeUInt16LE(fields.nameLength, at + 22);
+    buffer.writeUInt16LE(fields.extraLength, at + 24);
+  }
+
   private localHeader(entry: ZipEntryHeader, name: Buffer, bigSize: boolean): Buffer {
     // The local Zip64 field holds both sizes whenever either overflows.
     const extra = bigSize ? zip64Extra([entry.size, entry.size]) : Buffer.alloc(0);
     const header = Buffer.alloc(30);
     header.writeUInt32LE(localSignature, 0);
-    header.writeUInt16LE(bigSize ? versionZip64 : versionClassic, 4);
-    header.writeUInt16LE(utf8Flag, 6);
-    header.writeUInt16LE(0, 8); // stored
-    header.writeUInt16LE(this.dosTime, 10);
-    header.writeUInt16LE(this.dosDate, 12);
-    header.writeUInt32LE(entry.crc32 >>> 0, 14);
-    header.writeUInt32LE(bigSize ? 0xffffffff : entry.size, 18);
-    header.writeUInt32LE(bigSize ? 0xffffffff : entry.size, 22);
-    header.writeUInt16LE(name.length, 26);
-    header.writeUInt16LE(extra.length, 28);
+    this.writeEntryFields(header, 4, entry, { zip64: bigSize, bigSize, nameLength: name.length, extraLength: extra.length });
     return Buffer.concat([header, name, extra]);
   }
 
@@ -117,16 +125,7 @@ export class ZipWriter {
     const record = Buffer.alloc(46);
     record.writeUInt32LE(centralSignature, 0);
     record.writeUInt16LE(versionMadeBy, 4);
-    record.writeUInt16LE(bigSize || bigOffset ? versionZip64 : versionClassic, 6);
-    record.writeUInt16LE(utf8Flag, 8);
-    record.writeUInt16LE(0, 10);
-    record.writeUInt16LE(this.dosTime, 12);
-    record.writeUInt16LE(this.dosDate, 14);
-    record.writeUInt32LE(entry.crc32 >>> 0, 16);
-    record.writeUInt32LE(bigSize ? 0xffffffff : entry.size, 20);
-    record.writeUInt32LE(bigSize ? 0xffffffff : entry.size, 24);
-    record.writeUInt16LE(name.length, 28);
-    record.writeUInt16LE(extra.length, 30);
+    this.writeEntryFields(record, 6, entry, { zip64: bigSize || bigOffset, bigSize, nameLength: name.length, extraLength: extra.length });
     record.writeUInt32LE(regularFile, 38);
     record.writeUInt32LE(bigOffset ? 0xffffffff : this.offset, 42);
     return Buffer.concat([record, name, extra]);
