@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError } from './errors.ts';
+import { useCallback, useEffect, useState } from 'react';
 import type { ProjectEvent } from './socket.client.ts';
-import { throttle } from './throttle.ts';
 import { trpc, type RouterOutputs } from './trpc.client.ts';
+import { useLatestRefetch } from './use-latest-refetch.ts';
 
 export type ClassDistribution = RouterOutputs['explore']['classes'];
 export type SampleMap = RouterOutputs['explore']['map'];
@@ -21,34 +20,21 @@ function changesOverview(event: ProjectEvent): boolean {
  */
 export function useExploreOverview(projectId: number, initial: { classes: ClassDistribution; map: SampleMap }) {
   const [overview, setOverview] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  // Responses can overtake each other; only the newest request may write.
-  const sequence = useRef(0);
 
   useEffect(() => setOverview(initial), [initial]);
 
-  const fetchOverview = useCallback(async () => {
-    const mine = ++sequence.current;
-    try {
-      const [classes, map] = await Promise.all([trpc.explore.classes.query({ projectId }), trpc.explore.map.query({ projectId })]);
-      if (mine !== sequence.current) return;
-      setOverview({ classes, map });
-      setError(null);
-    } catch (err) {
-      // A view: the next event or reconnect retries, so say it may be stale.
-      if (mine === sequence.current) setError(describeError(err));
-    }
+  const load = useCallback(async () => {
+    const [classes, map] = await Promise.all([trpc.explore.classes.query({ projectId }), trpc.explore.map.query({ projectId })]);
+    return { classes, map };
   }, [projectId]);
-
-  const refetch = useMemo(() => throttle(() => void fetchOverview(), refetchEveryMs), [fetchOverview]);
-  useEffect(() => () => refetch.cancel(), [refetch]);
+  const { error, refetch } = useLatestRefetch(load, setOverview, refetchEveryMs);
 
   const handleEvent = useCallback(
     (event: ProjectEvent) => {
-      if (changesOverview(event)) refetch.call();
+      if (changesOverview(event)) refetch();
     },
     [refetch],
   );
 
-  return { ...overview, error, handleEvent, refetch: refetch.call };
+  return { ...overview, error, handleEvent, refetch };
 }

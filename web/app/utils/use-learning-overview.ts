@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError } from './errors.ts';
+import { useCallback, useEffect, useState } from 'react';
 import { applyLearningEvent, idleActivity, readEmbedBlocked, readEmbedProgress } from './learning-events.ts';
 import { findLiveVersion, type LearningStatus, type ModelVersionSummary } from './models.ts';
 import type { ProjectEvent } from './socket.client.ts';
-import { throttle } from './throttle.ts';
 import { trpc } from './trpc.client.ts';
+import { useLatestRefetch } from './use-latest-refetch.ts';
 
 export interface LearningOverview {
   status: LearningStatus;
@@ -29,9 +28,6 @@ export function useLearningOverview(projectId: number, initial: LearningOverview
   const [blocked, setBlocked] = useState(blockedReasonOf(initial.status));
   const [live, setLive] = useState<LiveVersion | null>(findLiveVersion(initial.versions) ?? null);
   const [activity, setActivity] = useState(idleActivity);
-  const [error, setError] = useState<string | null>(null);
-  // Responses can overtake each other; only the newest request may write.
-  const sequence = useRef(0);
 
   useEffect(() => {
     setEmbedding(initial.status.embedding);
@@ -39,23 +35,16 @@ export function useLearningOverview(projectId: number, initial: LearningOverview
     setLive(findLiveVersion(initial.versions) ?? null);
   }, [initial]);
 
-  const fetchLearning = useCallback(async () => {
-    const mine = ++sequence.current;
-    try {
-      const [status, list] = await Promise.all([trpc.models.status.query({ projectId }), trpc.models.list.query({ projectId })]);
-      if (mine !== sequence.current) return;
-      setEmbedding(status.embedding);
-      setBlocked(blockedReasonOf(status));
-      setLive(findLiveVersion(list.versions) ?? null);
-      setError(null);
-    } catch (err) {
-      // A view like the counts: the next event or reconnect retries, so say it may be stale.
-      if (mine === sequence.current) setError(describeError(err));
-    }
+  const load = useCallback(async () => {
+    const [status, list] = await Promise.all([trpc.models.status.query({ projectId }), trpc.models.list.query({ projectId })]);
+    return { status, versions: list.versions };
   }, [projectId]);
-
-  const refetch = useMemo(() => throttle(() => void fetchLearning(), refetchEveryMs), [fetchLearning]);
-  useEffect(() => () => refetch.cancel(), [refetch]);
+  const apply = useCallback(({ status, versions }: Awaited<ReturnType<typeof load>>) => {
+    setEmbedding(status.embedding);
+    setBlocked(blockedReasonOf(status));
+    setLive(findLiveVersion(versions) ?? null);
+  }, []);
+  const { error, refetch } = useLatestRefetch(load, apply, refetchEveryMs);
 
   const handleEvent = useCallback(
     (event: ProjectEvent) => {
@@ -66,14 +55,14 @@ export function useLearningOverview(projectId: number, initial: LearningOverview
         // Samples are being prepared, so whatever blocked it is gone.
         setBlocked(null);
         // The names of images that could not be read come with the status.
-        if (event.type === 'embed.completed' && progress.failed > 0) refetch.call();
+        if (event.type === 'embed.completed' && progress.failed > 0) refetch();
       }
       const reason = readEmbedBlocked(event);
       if (reason) setBlocked(reason);
-      if (event.type === 'model.version') refetch.call();
+      if (event.type === 'model.version') refetch();
     },
     [refetch],
   );
 
-  return { embedding, blocked, live, activity, error, handleEvent, refetch: refetch.call };
+  return { embedding, blocked, live, activity, error, handleEvent, refetch };
 }

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
-import { describeError } from './errors.ts';
 import { isLearningEvent } from './learning-events.ts';
 import type { ProjectEvent } from './socket.client.ts';
-import { throttle } from './throttle.ts';
 import { trpc } from './trpc.client.ts';
+import { useLatestRefetch } from './use-latest-refetch.ts';
 
 /** Project counts, whether from a loader (Dates) or from the browser's tRPC client (ISO strings). */
 export interface StatsView {
@@ -45,41 +44,28 @@ export function statsAction(event: ProjectEvent): { kind: 'replace'; stats: Stat
  */
 export function useLiveStats(projectId: number, initial: StatsView) {
   const [stats, setStats] = useState<StatsView>(initial);
-  const [error, setError] = useState<string | null>(null);
-  // Responses can overtake each other; only the newest request may write.
-  const sequence = useRef(0);
 
   useEffect(() => setStats(initial), [initial]);
 
-  const fetchStats = useCallback(async () => {
-    const mine = ++sequence.current;
-    try {
-      const fresh = await trpc.projects.stats.query({ projectId });
-      if (mine !== sequence.current) return;
-      setStats(fresh);
-      setError(null);
-    } catch (err) {
-      // Counts are a view; the next event or reconnect retries, so show staleness instead of failing.
-      if (mine === sequence.current) setError(describeError(err));
-    }
-  }, [projectId]);
+  const load = useCallback(() => trpc.projects.stats.query({ projectId }), [projectId]);
+  const { error, refetch, supersede } = useLatestRefetch(load, setStats, refreshEveryMs);
 
-  const throttled = useMemo(() => throttle(() => void fetchStats(), refreshEveryMs), [fetchStats]);
-  useEffect(() => () => throttled.cancel(), [throttled]);
-
-  const replace = useCallback((next: StatsView) => {
-    sequence.current++;
-    setStats(next);
-  }, []);
+  const replace = useCallback(
+    (next: StatsView) => {
+      supersede();
+      setStats(next);
+    },
+    [supersede],
+  );
 
   const handleEvent = useCallback(
     (event: ProjectEvent) => {
       const action = statsAction(event);
       if (action.kind === 'replace') replace(action.stats);
-      else if (action.kind === 'refresh') throttled.call();
+      else if (action.kind === 'refresh') refetch();
     },
-    [replace, throttled],
+    [replace, refetch],
   );
 
-  return { stats, error, refresh: throttled.call, replace, handleEvent };
+  return { stats, error, refresh: refetch, replace, handleEvent };
 }

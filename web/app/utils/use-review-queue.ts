@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { describeError, errorCodeOf } from './errors.ts';
 import { readResolutionChange } from './review-events.ts';
 import { withoutSample, type ReviewQueue } from './review-queue.ts';
 import type { ProjectEvent } from './socket.client.ts';
-import { throttle } from './throttle.ts';
 import { trpc } from './trpc.client.ts';
+import { useLatestRefetch } from './use-latest-refetch.ts';
 
 const refetchEveryMs = 1000;
 // Long enough to read "Sample #12 resolved as Refund."; errors stay until the next action.
@@ -32,9 +32,6 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue, flaggedO
   const [queue, setQueue] = useState(initial);
   const [busy, setBusy] = useState<ReadonlySet<number>>(new Set());
   const [message, setMessage] = useState<ReviewMessage | null>(null);
-  const [staleError, setStaleError] = useState<string | null>(null);
-  // Responses can overtake each other and local removals; only the newest request may write.
-  const sequence = useRef(0);
 
   useEffect(() => setQueue(initial), [initial]);
 
@@ -44,30 +41,21 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue, flaggedO
     return () => clearTimeout(timer);
   }, [message]);
 
-  const fetchQueue = useCallback(async () => {
-    const mine = ++sequence.current;
-    try {
-      const [disagreements, suspects] = await Promise.all([trpc.review.disagreements.query({ projectId }), trpc.review.suspects.query({ projectId, flaggedOnly })]);
-      if (mine !== sequence.current) return;
-      setQueue({ disagreements, suspects });
-      setStaleError(null);
-    } catch (err) {
-      // The lists are a view; the next event or reconnect retries, so say they may be stale.
-      if (mine === sequence.current) setStaleError(describeError(err));
-    }
+  const load = useCallback(async () => {
+    const [disagreements, suspects] = await Promise.all([trpc.review.disagreements.query({ projectId }), trpc.review.suspects.query({ projectId, flaggedOnly })]);
+    return { disagreements, suspects };
   }, [projectId, flaggedOnly]);
-
-  const refetch = useMemo(() => throttle(() => void fetchQueue(), refetchEveryMs), [fetchQueue]);
-  useEffect(() => () => refetch.cancel(), [refetch]);
+  // Responses can overtake each other and local removals: `supersede` drops those on their way.
+  const { error: staleError, refetch, supersede } = useLatestRefetch(load, setQueue, refetchEveryMs);
 
   const remove = useCallback(
     (sampleId: number) => {
       // A refetch already in flight may predate this change; drop it and ask again.
-      sequence.current++;
+      supersede();
       setQueue((current) => withoutSample(current, sampleId));
-      refetch.call();
+      refetch();
     },
-    [refetch],
+    [refetch, supersede],
   );
 
   /** Runs one decision about a sample; on success the sample leaves the lists. */
@@ -115,12 +103,12 @@ export function useReviewQueue(projectId: number, initial: ReviewQueue, flaggedO
     (event: ProjectEvent) => {
       const change = readResolutionChange(event);
       if (change) remove(change.sampleId);
-      else if (changesQueue(event)) refetch.call();
+      else if (changesQueue(event)) refetch();
     },
     [refetch, remove],
   );
 
   const clearMessage = useCallback(() => setMessage(null), []);
 
-  return { queue, busy, message, clearMessage, staleError, resolve, decide, handleEvent, refetch: refetch.call };
+  return { queue, busy, message, clearMessage, staleError, resolve, decide, handleEvent, refetch };
 }

@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError } from './errors.ts';
-import { throttle } from './throttle.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { trpc } from './trpc.client.ts';
+import { useLatestRefetch } from './use-latest-refetch.ts';
 import { useProjectRoom } from './use-project-room.ts';
 import type { WebhookAttemptView } from './webhooks.ts';
 
@@ -16,24 +15,9 @@ const refetchEveryMs = 500;
  */
 export function useWebhookDeliveries(projectId: number, initial: WebhookAttemptView[]) {
   const [attempts, setAttempts] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  // Responses can overtake each other; only the newest request may write.
-  const sequence = useRef(0);
-
-  const fetchAttempts = useCallback(async () => {
-    const mine = ++sequence.current;
-    try {
-      const fresh = await trpc.webhooks.deliveries.query({ projectId, limit: LOG_SIZE });
-      if (mine !== sequence.current) return;
-      setAttempts(fresh.attempts);
-      setError(null);
-    } catch (err) {
-      if (mine === sequence.current) setError(describeError(err));
-    }
-  }, [projectId]);
-
-  const refetch = useMemo(() => throttle(() => void fetchAttempts(), refetchEveryMs), [fetchAttempts]);
-  useEffect(() => () => refetch.cancel(), [refetch]);
+  const load = useCallback(() => trpc.webhooks.deliveries.query({ projectId, limit: LOG_SIZE }), [projectId]);
+  const apply = useCallback((fresh: Awaited<ReturnType<typeof load>>) => setAttempts(fresh.attempts), []);
+  const { error, refetch, supersede } = useLatestRefetch(load, apply, refetchEveryMs);
 
   // The loader ran again (after Send test, a removal): its list wins over any fetch still on its way,
   // and one more fetch catches an attempt logged while the loader was reading.
@@ -41,22 +25,22 @@ export function useWebhookDeliveries(projectId: number, initial: WebhookAttemptV
   useEffect(() => {
     if (loaded.current === initial) return;
     loaded.current = initial;
-    sequence.current += 1;
+    supersede();
     setAttempts(initial);
-    refetch.call();
-  }, [initial, refetch]);
+    refetch();
+  }, [initial, refetch, supersede]);
 
   const joined = useRef(false);
   const room = useProjectRoom(projectId, {
     onEvent: (event) => {
-      if (event.type === 'webhook.delivery') refetch.call();
+      if (event.type === 'webhook.delivery') refetch();
     },
     onJoin: () => {
       // The first join follows the page load; a re-join may have missed attempts.
-      if (joined.current) refetch.call();
+      if (joined.current) refetch();
       joined.current = true;
     },
   });
 
-  return { attempts, error, status: room.status, refetch: refetch.call };
+  return { attempts, error, status: room.status, refetch };
 }
