@@ -109,6 +109,17 @@ export class FittedHead {
     const { layout } = this;
     const nnz = sparse.values.length;
     const arena = new Arena(Arena.bytesFor([layout.lexical.length, n * layout.width, nnz, nnz, nnz]));
+    try {
+      return this.lexicalScoresIn(arena, n, sparse).slice();
+    } finally {
+      arena.dispose();
+    }
+  }
+
+  /** {@link lexicalScoresSimd} in `arena`: the result is a view into it. */
+  private lexicalScoresIn(arena: Arena, n: number, sparse: NonNullable<Design['sparse']>): Float32Array {
+    const { layout } = this;
+    const nnz = sparse.values.length;
     const weights = arena.floats(layout.lexical.length);
     weights.array.set(this.state.params.subarray(0, layout.lexical.length));
     const scores = arena.floats(n * layout.width);

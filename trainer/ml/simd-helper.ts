@@ -51,25 +51,36 @@ for (;;) {
 
 /** The helper thread, bound to one shared memory at a time. */
 export class KernelHelper {
-  private readonly ints: Int32Array;
-  private readonly floats: Float32Array;
-  private readonly doubles: Float64Array;
-  private readonly channel = new MessageChannel();
+  private ints!: Int32Array;
+  private floats!: Float32Array;
+  private doubles!: Float64Array;
+  private channel!: MessageChannel;
+  private worker!: Worker;
+  /** Memories this thread has been pointed at since it started: its heap may still hold them. */
+  private seen = new WeakSet<WebAssembly.Memory>();
   private bound: WebAssembly.Memory | undefined;
   private busy = false;
 
   constructor() {
+    this.start();
+  }
+
+  private start(): void {
     const control = new SharedArrayBuffer(128);
     this.ints = new Int32Array(control);
     this.floats = new Float32Array(control);
     this.doubles = new Float64Array(control);
-    const worker = new Worker(HELPER_SOURCE, {
+    this.channel = new MessageChannel();
+    this.seen = new WeakSet();
+    this.bound = undefined;
+    this.busy = false;
+    this.worker = new Worker(HELPER_SOURCE, {
       eval: true,
       workerData: { control, module: compileKernels(true), port: this.channel.port2 },
       transferList: [this.channel.port2],
     });
     // A helper parked in Atomics.wait must not keep the process alive.
-    worker.unref();
+    this.worker.unref();
     this.channel.port1.unref();
   }
 
@@ -80,6 +91,7 @@ export class KernelHelper {
   bind(memory: WebAssembly.Memory): boolean {
     if (this.bound === memory) return true;
     this.channel.port1.postMessage(memory);
+    this.seen.add(memory);
     this.post(OP_BIND, []);
     const deadline = performance.now() + BIND_TIMEOUT_MS;
     while (Atomics.load(this.ints, STATE) !== 0) {
@@ -91,10 +103,18 @@ export class KernelHelper {
     return this.ints[ERROR] === 0;
   }
 
-  /** If bound to `memory`, points the helper at a one-page memory instead, so `memory` can be freed. */
-  unbind(memory: WebAssembly.Memory): void {
-    if (this.bound !== memory) return;
-    this.bind(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  /**
+   * Makes sure this thread no longer keeps `memory` alive. Parked in Atomics.wait, the thread
+   * almost never collects garbage, so a memory it was ever pointed at stays reachable from its
+   * heap: the only sure release is a fresh thread (tens of milliseconds; the arena pool lets a
+   * shared memory go rarely).
+   */
+  forget(memory: WebAssembly.Memory): void {
+    if (!this.seen.has(memory)) return;
+    if (this.busy) throw new Error('kernel helper is busy');
+    void this.worker.terminate();
+    this.channel.port1.close();
+    this.start();
   }
 
   /** Starts `op` on the helper; `floatArg` is the one f32 argument of `axpy`. Pair with {@link wait}. */

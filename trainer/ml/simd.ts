@@ -16,24 +16,117 @@ export interface Block<T extends Float32Array | Uint32Array> {
 /** Vectors shorter than this are not worth a round trip to the helper thread. */
 const MIN_SPLIT = 1 << 16;
 
-/** One WebAssembly memory sized up front (so views never detach) with the kernels bound to it. */
+/** The largest WebAssembly memory (wasm32: 65,536 pages of 64 KiB = 4 GiB). */
+const MAX_PAGES = 65536;
+const PAGE = 65536;
+
+/** A WebAssembly memory with the kernels instantiated on it, lent to one arena at a time. */
+interface PooledMemory {
+  memory: WebAssembly.Memory;
+  kernels: KernelExports;
+  shared: boolean;
+}
+
+/**
+ * The process's arena memories, reused from fit to fit. A fit needs hundreds of megabytes (17
+ * parameter-sized vectors), and a fresh memory per fit leaked: a shared memory stays alive while
+ * any thread that saw it still holds it, and the helper thread, parked in Atomics.wait, almost
+ * never collects its garbage, so every fit's memory stayed resident (about 25 MB a fit at 2,000
+ * banking77 labels; gigabytes over a working day).
+ *
+ * Bound and eviction: at most one idle memory of each kind (shared for the helper, plain
+ * otherwise) is kept, the larger one; an arena that needs more grows the idle memory in place, so
+ * what stays resident is the largest arena the process has needed (17 × (lexical columns in use +
+ * embedding size) × classes × 4 bytes, plus the sparse rows: about 330 MB for a 10,000-label,
+ * 77-class text project). A shared memory let go is freed by restarting the helper thread.
+ */
+class ArenaMemoryPool {
+  private readonly idle = new Map<boolean, PooledMemory>();
+  private lentBytes = 0;
+
+  acquire(bytes: number, shared: boolean): PooledMemory {
+    const pages = Math.ceil((bytes + 64) / PAGE);
+    if (pages > MAX_PAGES) throw new Error(`an arena of ${bytes} bytes exceeds WebAssembly's 4 GiB memory`);
+    let pooled = this.idle.get(shared);
+    this.idle.delete(shared);
+    if (pooled) {
+      const have = pooled.memory.buffer.byteLength / PAGE;
+      // Grown in place: a shared memory keeps its address, and no view of an idle one is in use.
+      if (have < pages) pooled.memory.grow(pages - have);
+    } else {
+      // A shared memory must declare its maximum; the address space is reserved, not committed.
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: shared ? MAX_PAGES : undefined, shared });
+      const kernels = new WebAssembly.Instance(compileKernels(shared), { env: { memory } }).exports as unknown as KernelExports;
+      pooled = { memory, kernels, shared };
+    }
+    this.lentBytes += pooled.memory.buffer.byteLength;
+    return pooled;
+  }
+
+  release(pooled: PooledMemory): void {
+    this.lentBytes -= pooled.memory.buffer.byteLength;
+    const idle = this.idle.get(pooled.shared);
+    const [keep, drop] = !idle || pooled.memory.buffer.byteLength >= idle.memory.buffer.byteLength ? [pooled, idle] : [idle, pooled];
+    this.idle.set(pooled.shared, keep);
+    if (drop) this.letGo(drop);
+  }
+
+  /** Lets go of the idle memories (their pages return to the system once collected). */
+  trim(): void {
+    for (const pooled of this.idle.values()) this.letGo(pooled);
+    this.idle.clear();
+  }
+
+  /** Bytes of arena memory now: lent to arenas, and kept idle for the next one. */
+  stats(): { lentBytes: number; idleBytes: number } {
+    let idleBytes = 0;
+    for (const pooled of this.idle.values()) idleBytes += pooled.memory.buffer.byteLength;
+    return { lentBytes: this.lentBytes, idleBytes };
+  }
+
+  private letGo(pooled: PooledMemory): void {
+    if (pooled.shared) getKernelHelper()?.forget(pooled.memory);
+  }
+}
+
+const pool = new ArenaMemoryPool();
+
+/** Bytes of WebAssembly memory the SIMD arenas hold: lent to live arenas, and one idle memory per kind kept for reuse. */
+export function arenaMemoryStats(): { lentBytes: number; idleBytes: number } {
+  return pool.stats();
+}
+
+/** Lets go of the idle arena memories, e.g. before a process goes idle for long. */
+export function trimArenaMemory(): void {
+  pool.trim();
+}
+
+/**
+ * A stack-like allocator over a pooled WebAssembly memory with the kernels bound to it. The
+ * memory goes back to the pool on {@link dispose}; an arena never grows, so views never detach.
+ */
 export class Arena {
+  private readonly pooled: PooledMemory;
   private readonly memory: WebAssembly.Memory;
   private readonly kernels: KernelExports;
+  private readonly capacity: number;
   private helper: KernelHelper | undefined;
+  private disposed = false;
   private next = 16;
 
   /** `parallel` asks for the helper thread (when the machine has one) on long operations. */
   constructor(bytes: number, options: { parallel?: boolean } = {}) {
-    const pages = Math.ceil((bytes + 64) / 65536);
     let helper = options.parallel ? getKernelHelper() : undefined;
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: helper !== undefined });
+    this.pooled = pool.acquire(bytes, helper !== undefined);
+    this.memory = this.pooled.memory;
+    this.kernels = this.pooled.kernels;
+    // Page-rounded as when each arena had its own memory of whole pages.
+    this.capacity = Math.ceil((bytes + 64) / PAGE) * PAGE;
     if (helper && !helper.bind(this.memory)) {
       disableKernelHelper();
       helper = undefined;
     }
     this.helper = helper;
-    this.kernels = new WebAssembly.Instance(compileKernels(helper !== undefined), { env: { memory: this.memory } }).exports as unknown as KernelExports;
   }
 
   /** Bytes an arena needs for blocks of these lengths (in elements). */
@@ -151,15 +244,21 @@ export class Arena {
     return this.helper;
   }
 
-  /** Lets go of the helper thread so it no longer keeps this arena's memory alive. */
+  /**
+   * Hands the memory back to the pool for the next arena; every view into it must be dropped.
+   * An arena that is never disposed is simply collected (its memory is not reused).
+   */
   dispose(): void {
-    this.helper?.unbind(this.memory);
+    if (this.disposed) return;
+    this.disposed = true;
+    pool.release(this.pooled);
   }
 
   private reserve(length: number): number {
     const ptr = this.next;
     this.next += padTo4(length) * 4;
-    if (this.next > this.memory.buffer.byteLength) throw new Error('arena is full: size it with Arena.bytesFor');
+    if (this.disposed) throw new Error('arena used after dispose');
+    if (this.next > this.capacity) throw new Error('arena is full: size it with Arena.bytesFor');
     return ptr;
   }
 }
