@@ -9,7 +9,7 @@ import { TrainPayload, type TrainResult } from './train.job.ts';
 import { loadProjectSnapshot } from './load-project.ts';
 import { scoreProject } from './score.processor.ts';
 import { requestTraining } from './triggers.ts';
-import { canTrain, decidePromotion, trainVersion, type WarmState } from '../ml/train-version.ts';
+import { canTrain, decidePromotion, trainVersion, warmStateBytes, type WarmState } from '../ml/train-version.ts';
 import { packModel } from '../ml/model-blob.ts';
 import { writeSuspects } from './review-data.ts';
 import { checkReviewQueue, dispatchWebhookEvent } from './webhook-dispatch.ts';
@@ -21,6 +21,10 @@ export interface TrainDeps {
   encoders: EncoderPool;
   backend: () => string;
   now?: () => Date;
+  /** Bytes of {@link WarmState} kept between runs, all projects together (default {@link WARM_STATE_BYTES}). */
+  warmStateBytes?: number;
+  /** The store of warm states, when the caller wants to read it (the soak benchmark). */
+  warmStates?: WarmStates;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface TrainDeps {
  * it is not worse than the live one, re-rank the pool. Progress and results go to the browsers.
  */
 export function createTrainProcessor(deps: TrainDeps) {
-  const warmStates = new WarmStates(WARM_PROJECTS);
+  const warmStates = deps.warmStates ?? new WarmStates(WARM_PROJECTS, deps.warmStateBytes ?? WARM_STATE_BYTES);
   return async (job: Job): Promise<TrainResult> => {
     const parsed = TrainPayload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad train payload: ${parsed.error.message}`);
@@ -44,28 +48,51 @@ export function createTrainProcessor(deps: TrainDeps) {
 }
 
 /** Projects whose last run's state the trainer keeps in memory (each holds six heads). */
-const WARM_PROJECTS = 4;
+export const WARM_PROJECTS = 4;
+/**
+ * Bytes of warm state kept, all projects together: six heads of a 10,000-label, 77-class text
+ * project take about 90 MB, so this keeps two such projects, or several smaller ones.
+ */
+export const WARM_STATE_BYTES = 256 * 1024 * 1024;
 
 /**
- * The last {@link WarmState} of recently trained projects, least recently used dropped first. Lost
- * on restart, when the next run simply starts cold (slower, same result).
+ * The last {@link WarmState} of recently trained projects: at most `capacity` projects and
+ * `maxBytes` in all, least recently used dropped first (a state larger than `maxBytes` alone is not
+ * kept). Lost on restart, when the next run simply starts cold (slower, same result).
  */
-class WarmStates {
-  private readonly states = new Map<number, WarmState>();
-  constructor(private readonly capacity: number) {}
+export class WarmStates {
+  private readonly states = new Map<number, { state: WarmState; bytes: number }>();
+  constructor(
+    private readonly capacity: number,
+    private readonly maxBytes: number,
+  ) {}
 
   take(projectId: number): WarmState | undefined {
-    const state = this.states.get(projectId);
+    const entry = this.states.get(projectId);
     this.states.delete(projectId);
-    return state;
+    return entry?.state;
   }
 
   put(projectId: number, state: WarmState): void {
-    this.states.set(projectId, state);
+    const bytes = warmStateBytes(state);
+    this.states.delete(projectId);
+    if (bytes > this.maxBytes) return;
+    this.states.set(projectId, { state, bytes });
     for (const oldest of this.states.keys()) {
-      if (this.states.size <= this.capacity) break;
+      if (this.states.size <= this.capacity && this.bytes() <= this.maxBytes) break;
       this.states.delete(oldest);
     }
+  }
+
+  /** Bytes held now. */
+  bytes(): number {
+    let total = 0;
+    for (const entry of this.states.values()) total += entry.bytes;
+    return total;
+  }
+
+  get size(): number {
+    return this.states.size;
   }
 }
 

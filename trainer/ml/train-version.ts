@@ -43,6 +43,21 @@ export interface WarmState {
   lexical?: { fingerprint: string; model: LexicalModel };
 }
 
+/**
+ * Bytes a {@link WarmState} holds: each head's parameters and lexical columns, the lexical model
+ * (one 4-byte slot per hash bucket, plus its kept columns) and the fold plan's keys. An estimate
+ * within a few percent: the heads are nearly all of it.
+ */
+export function warmStateBytes(state: WarmState): number {
+  const heads = [state.head, ...state.folds.heads].filter((h): h is FittedHead => h !== undefined);
+  const headBytes = heads.reduce((sum, h) => sum + h.state.params.byteLength + h.state.columns.byteLength, 0);
+  const lexical = state.lexical?.model.toJSON();
+  const lexicalBytes = lexical ? lexical.buckets * 4 + lexical.columns.length * 16 : 0;
+  let planBytes = 0;
+  for (const key of state.folds.plan.foldOf.keys()) planBytes += 2 * key.length + 48;
+  return headBytes + lexicalBytes + planBytes;
+}
+
 /** Labels may grow by this factor after an L2 search before the next version searches again. */
 export const L2_RESEARCH_GROWTH = 1.25;
 
