@@ -289,6 +289,24 @@ export interface WebhookAttemptTable {
   response_snippet: string | null;
   created_at: Timestamp;
 }
+export interface TrainerHeartbeatTable {
+  queue_prefix: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  reported_at: Timestamp | null;
+  rss_bytes: number;
+  heap_used_bytes: number;
+  arena_lent_bytes: number;
+  arena_idle_bytes: number;
+  tf_wasm_bytes: number;
+  tensors: number;
+  tensor_bytes: number;
+  max_rss_bytes: number | null;
+  memory_restarts: Generated<number>;
+  last_memory_restart_at: Timestamp | null;
+  last_memory_restart_rss_bytes: number | null;
+}
 export interface Database {
   app_user: AppUserTable;
   session: SessionTable;
@@ -319,6 +337,7 @@ export interface Database {
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;
   webhook_attempt: WebhookAttemptTable;
+  trainer_heartbeat: TrainerHeartbeatTable;
 }
 
 export type AppUserRow = Selectable<AppUserTable>;

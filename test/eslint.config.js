@@ -32,7 +32,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         { regex: '^(#web/|(\\.\\./)+web/)', message: 'server/ does not import web/' },
-        { regex: '^#trainer/(?!jobs/[a-z-]+\\.job\\.ts$|jobs/(queue|events|triggers|project-settings|webhook-dispatch|webhook-url)\\.ts$|ml/)', message: "server/ uses job contracts, queue/events and trainer/ml only, never the trainer's processors" },
+        { regex: '^#trainer/(?!jobs/[a-z-]+\\.job\\.ts$|jobs/(queue|events|triggers|project-settings|webhook-dispatch|webhook-url)\\.ts$|ml/|memory-ceiling\\.ts$)', message: "server/ uses job contracts, queue/events, trainer/ml and the memory-ceiling contract only, never the trainer's processors" },
         { regex: '^(kysely|pg|@electric-sql/.*)$', message: 'only db/ writes queries and opens connections' },
       ]),
     },

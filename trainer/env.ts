@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const MAX_RSS_MESSAGE = 'must be a whole number of MB from 0 (no ceiling) to 1048576';
+
 /** The trainer process's settings, validated at boot. */
 export const TrainerEnv = z.object({
   DATABASE_URL: z.string().url({ message: 'the trainer process needs DATABASE_URL (PostgreSQL with pgvector)' }),
@@ -21,6 +23,16 @@ export const TrainerEnv = z.object({
    * win the CPU and training takes what is left. 0 keeps the normal priority.
    */
   SIFT_TRAINER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * The trainer's memory ceiling: when its RSS is above it after a job, it takes no new jobs,
+   * finishes the ones it runs and exits to be restarted (see memory-ceiling.ts). 0: no ceiling.
+   */
+  SIFT_TRAINER_MAX_RSS_MB: z.coerce
+    .number({ invalid_type_error: MAX_RSS_MESSAGE })
+    .int(MAX_RSS_MESSAGE)
+    .min(0, MAX_RSS_MESSAGE)
+    .max(1_048_576, MAX_RSS_MESSAGE)
+    .default(0),
   /** `deny`: webhooks may not post to private, loopback or link-local addresses (checked at connect time). */
   SIFT_WEBHOOK_PRIVATE_NETWORKS: z.enum(['allow', 'deny']).default('allow'),
   /** Webhook deliveries and their attempt log older than this are deleted by the hourly cleanup. */

@@ -42,5 +42,7 @@ test('a few labels train a model that goes live, the queue explains itself, and 
   await page.goto(`${projectUrl}/models`);
   await expect(page.getByTestId('live-version')).toHaveText('1');
   await expect(page.getByTestId('models-table')).toContainText('6');
+  // The trainer (the server's child here) reports its memory; no ceiling is set.
+  await expect(page.getByTestId('trainer-memory-rss')).toContainText(/\d+(\.\d)? MiB resident, no ceiling/);
   await page.screenshot({ path: 'test/e2e/screenshots/models.png', fullPage: true });
 });

@@ -14,3 +14,17 @@ export function waitFor<T>(find: () => T | undefined, timeoutMs: number, what: s
     tick();
   });
 }
+
+/**
+ * `waitFor` for answers that take a round trip (a query, an HTTP request): polls `find` every
+ * 100 ms, one call at a time; a call that throws counts as no answer yet.
+ */
+export async function waitForAsync<T>(find: () => Promise<T | undefined>, timeoutMs: number, what: string | (() => string) = 'a value'): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const found = await find().catch(() => undefined);
+    if (found !== undefined) return found;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -27,6 +27,9 @@ export interface JobSystem {
    * Postgres backend). A Redis restarted empty has lost its jobs and schedules: re-create them.
    */
   onReconnect(listener: () => void): void;
+  /** Calls `listener` each time one of this system's workers has run a job, to success or failure. */
+  onJobSettled(listener: (queueName: string) => void): void;
+  /** Stops taking jobs, waits for the active ones to finish, then closes every connection. */
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
   // Reconnected means both connections are back: the listeners add jobs through the producer,
   // which refuses commands (no offline queue) until it has reconnected too.
   const reconnectListeners: (() => void)[] = [];
+  const settledListeners: ((queueName: string) => void)[] = [];
   let connectedOnce = false;
   let lost = false;
   const onReady = () => {
@@ -78,13 +82,23 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
     },
     worker<T>(name: string, processor: Processor<T>, options: Partial<WorkerOptions> = {}): Worker<T> {
       const opts = { ...base(true), drainDelay: config.embedded ? 1 : 5, ...options } as WorkerOptions;
+      // Listeners hear of a finished job before BullMQ records it and fetches the next one, so a
+      // listener that closes the system keeps that next job queued.
+      const settling: Processor<T> = async (job, token, signal) => {
+        try {
+          return await processor(job, token, signal);
+        } finally {
+          for (const listener of settledListeners) listener(name);
+        }
+      };
       const worker = redis
-        ? new Worker<T>(name, processor, opts)
-        : new Worker<T>(name, processor, opts as never, createPostgresBackend as never);
+        ? new Worker<T>(name, settling, opts)
+        : new Worker<T>(name, settling, opts as never, createPostgresBackend as never);
       worker.on('error', (error) => console.error(`[worker ${name}]`, error.message));
       worker.on('failed', (job, error) =>
         console.error(`[worker ${name}] job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`),
       );
+
       workers.push(worker as Worker);
       return worker;
     },
@@ -103,6 +117,9 @@ export function createJobSystem(config: JobSystemConfig): JobSystem {
     },
     onReconnect(listener) {
       reconnectListeners.push(listener);
+    },
+    onJobSettled(listener) {
+      settledListeners.push(listener);
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));

@@ -5,6 +5,7 @@ import { ModelDetails } from '../components/model-details.tsx';
 import { ModelVersionsTable, type PromoteResult } from '../components/model-versions-table.tsx';
 import { RouteError } from '../components/route-error.tsx';
 import { TrainingStatus } from '../components/training-status.tsx';
+import { TrainerMemoryLine } from '../components/trainer-memory.tsx';
 import { formErrorsOf, loadOrThrow } from '../utils/errors.server.ts';
 import { readText } from '../utils/form.ts';
 import { formatPercent, pluralize } from '../utils/format.ts';
@@ -20,11 +21,14 @@ export const meta: MetaFunction = () => [{ title: 'Models · Sift' }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   requireUser(context, request);
   const projectId = parseProjectId(params.projectId);
-  const { versions, promotionRule } = await loadOrThrow(request, () => context.caller.models.list({ projectId }));
+  const [{ versions, promotionRule }, trainerMemory] = await Promise.all([
+    loadOrThrow(request, () => context.caller.models.list({ projectId })),
+    loadOrThrow(request, () => context.caller.models.trainerMemory({ projectId })),
+  ]);
   // `?version=3` picks the version shown in detail, so a version's page can be linked to.
   const chosen = chooseVersion(versions, new URL(request.url).searchParams.get('version'));
   const details = chosen ? await loadOrThrow(request, () => context.caller.models.get({ projectId, versionId: chosen.id })) : null;
-  return { versions, promotionRule, details };
+  return { versions, promotionRule, details, trainerMemory };
 }
 
 /** Puts a version live: a promotion, or a roll-back to an older one. */
@@ -43,7 +47,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 
 export default function ModelsPage() {
   const { project, role, labels } = useProject();
-  const { versions, promotionRule, details } = useLoaderData<typeof loader>();
+  const { versions, promotionRule, details, trainerMemory } = useLoaderData<typeof loader>();
   const { activity } = useTrainingActivity(project.id);
   const live = findLiveVersion(versions);
   return (
@@ -71,6 +75,7 @@ export default function ModelsPage() {
           </div>
         )}
         <TrainingStatus activity={activity} />
+        <TrainerMemoryLine memory={trainerMemory} />
         <div className="callout">
           <p>
             <strong>When a new version goes live. </strong>
