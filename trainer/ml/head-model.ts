@@ -43,7 +43,14 @@ export class FittedHead {
 
   predictProba(features: { dense: Float32Array[]; texts?: string[] }): Float32Array[] {
     const texts = this.state.lexical ? features.texts : undefined;
-    return this.predictDesign(buildDesign(features.dense, texts, this.state.lexical));
+    // Texts are turned into lexical rows a chunk at a time, so scoring a pool of 100,000 long
+    // texts never holds all their rows at once.
+    const out: Float32Array[] = [];
+    for (let start = 0; start < features.dense.length; start += CHUNK_ROWS) {
+      const end = Math.min(start + CHUNK_ROWS, features.dense.length);
+      out.push(...this.predictDesign(buildDesign(features.dense.slice(start, end), texts?.slice(start, end), this.state.lexical)));
+    }
+    return out;
   }
 
   /** Class probabilities for the rows of a design built with this head's lexical model. */
@@ -73,7 +80,7 @@ export class FittedHead {
       trainedOn,
       inverseTemperature,
       columns: columns.length,
-      lexical: lexicalJson && { buckets: lexicalJson.buckets, minDf: lexicalJson.minDf, documents: lexicalJson.documents, dims: lexicalJson.columns.length },
+      lexical: lexicalJson && { buckets: lexicalJson.buckets, minDf: lexicalJson.minDf, documents: lexicalJson.documents, dims: lexicalJson.columns.length, characters: lexicalJson.characters ?? true },
     };
     const idf = Float32Array.from(lexicalJson?.idf ?? []);
     const weights = concatBytes([params, columns, Uint32Array.from(lexicalJson?.columns ?? []), idf]);
@@ -166,7 +173,7 @@ export function deserializeFittedHead(data: { meta: Record<string, unknown>; wei
   const columns = reader.uints(Number(meta.columns ?? 0));
   const buckets = reader.uints(lexicalDims);
   const idf = reader.floats(lexicalDims);
-  const lexical = meta.lexical && lexicalFromJSON({ version: 1, buckets: meta.lexical.buckets, minDf: meta.lexical.minDf, documents: meta.lexical.documents, columns: Array.from(buckets), idf: Array.from(idf) });
+  const lexical = meta.lexical && lexicalFromJSON({ version: 1, buckets: meta.lexical.buckets, minDf: meta.lexical.minDf, documents: meta.lexical.documents, columns: Array.from(buckets), idf: Array.from(idf), characters: meta.lexical.characters !== false });
   return new FittedHead({ shape, l2: Number(meta.l2), trainedOn: Number(meta.trainedOn ?? 0), inverseTemperature: Number(meta.inverseTemperature ?? 1), params, columns, lexical });
 }
 

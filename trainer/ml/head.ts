@@ -157,8 +157,10 @@ async function selectL2(
     const l2 = 1 / (C_GRID[index]! * train.length);
     trainer.fit(l2, PATH_MAX_ITERATIONS, PATH_LOSS_TOLERANCE);
     const head = trainer.toHead(l2);
-    const { inverse, nll } = fitTemperature(validationLabels, head.predictDesign(validationDesign));
-    tried.set(index, { nll, inverseTemperature: inverse, head });
+    const fitted = fitTemperature(validationLabels, head.predictDesign(validationDesign));
+    // A fit that diverged (non-finite probabilities) loses: NaN compares false, and would win.
+    const nll = Number.isFinite(fitted.nll) && Number.isFinite(fitted.inverse) ? fitted.nll : Infinity;
+    tried.set(index, { nll, inverseTemperature: fitted.inverse, head });
     // Let other work (progress events, heartbeats) run between grid points.
     await new Promise((resolve) => setImmediate(resolve));
     return nll;
@@ -177,6 +179,7 @@ async function selectL2(
       if (best !== first) break;
     }
     const chosen = tried.get(best)!;
+    if (!Number.isFinite(chosen.nll)) throw new Error('every L2 tried gave non-finite probabilities on the validation split');
     return { l2: 1 / (C_GRID[best]! * n), inverseTemperature: chosen.inverseTemperature, head: chosen.head };
   } finally {
     trainer.dispose();

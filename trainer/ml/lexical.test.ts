@@ -75,6 +75,24 @@ describe('fitLexical', () => {
     expect(rows.indptr[2]! - rows.indptr[1]!).toBeGreaterThan(0);
   });
 
+  it('keeps character n-grams for short texts and leaves them out of long documents, round-tripping the choice', () => {
+    expect(fitLexical(corpus).toJSON().characters).toBe(true);
+    // ~1,000 characters of varied words per text: far over the per-text budget of character n-grams.
+    const words = corpus.join(' ').split(' ');
+    const long = Array.from({ length: 20 }, (_, t) => Array.from({ length: 180 }, (_, k) => `${words[(t * 7 + k * 3) % words.length]}${k % 13}`).join(' '));
+    const model = fitLexical(long);
+    expect(model.toJSON().characters).toBe(false);
+    const withCharacters = fitLexical(long, { characters: true });
+    const rows = model.transform(long.slice(0, 2));
+    expect(rows.indices.length).toBeLessThan(withCharacters.transform(long.slice(0, 2)).indices.length / 3);
+    const restored = lexicalFromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(restored.transform(long.slice(0, 2))).toEqual(rows);
+    // Without character n-grams a misspelling shares nothing with the word it misspells.
+    const shortWordsOnly = fitLexical(corpus, { characters: false });
+    const typo = shortWordsOnly.transform(['refund', 'refnd']);
+    expect(cosine(row(typo, 0), row(typo, 1))).toBe(0);
+  });
+
   it('rejects invalid bucket counts', () => {
     expect(() => fitLexical(corpus, { buckets: 3 })).toThrow(/buckets/);
   });

@@ -117,6 +117,11 @@ export class KernelHelper {
     this.start();
   }
 
+  /** Makes the next {@link bind} to `memory` instantiate the kernels on it again (after it grew). */
+  rebindLater(memory: WebAssembly.Memory): void {
+    if (this.bound === memory) this.bound = undefined;
+  }
+
   /** Starts `op` on the helper; `floatArg` is the one f32 argument of `axpy`. Pair with {@link wait}. */
   post(op: number, args: number[], floatArg?: number): void {
     if (this.busy) throw new Error('kernel helper is already busy');

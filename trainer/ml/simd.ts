@@ -52,7 +52,12 @@ class ArenaMemoryPool {
     if (pooled) {
       const have = pooled.memory.buffer.byteLength / PAGE;
       // Grown in place: a shared memory keeps its address, and no view of an idle one is in use.
-      if (have < pages) pooled.memory.grow(pages - have);
+      // The helper thread learns of the new size only asynchronously, so it is pointed at the
+      // memory afresh before its next operation.
+      if (have < pages) {
+        pooled.memory.grow(pages - have);
+        if (shared) getKernelHelper()?.rebindLater(pooled.memory);
+      }
     } else {
       // A shared memory must declare its maximum; the address space is reserved, not committed.
       const memory = new WebAssembly.Memory({ initial: pages, maximum: shared ? MAX_PAGES : undefined, shared });
@@ -143,8 +148,9 @@ export class Arena {
   floats(length: number, zero = true): Block<Float32Array> {
     const ptr = this.reserve(length);
     const array = new Float32Array(this.memory.buffer, ptr, padTo4(length));
-    // Released memory is reused, so zero it as promised.
-    if (zero) array.fill(0);
+    // Memory is reused (released blocks, pooled memories), so zero it as promised. The padding is
+    // zeroed even when the caller writes the rest: whole-block dots and axpys run over it.
+    array.fill(0, zero ? 0 : length);
     return { ptr, array };
   }
 
@@ -153,6 +159,7 @@ export class Arena {
     const ptr = this.reserve(values.length);
     const array = new Uint32Array(this.memory.buffer, ptr, padTo4(values.length));
     array.set(values);
+    array.fill(0, values.length);
     return { ptr, array };
   }
 

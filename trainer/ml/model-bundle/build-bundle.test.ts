@@ -143,4 +143,17 @@ describe('featurize.js', () => {
     });
     expect(worst).toBeLessThan(1e-6);
   });
+
+  it('leaves character n-grams out as the trainer does for a words-only (long-document) model', async () => {
+    const rows = (await readBanking77('test')).slice(0, 200);
+    const words = fitLexical(rows.map((r) => r.text), { characters: false });
+    const json = words.toJSON();
+    const featurizer = createFeaturizer({ buckets: json.buckets, vocabulary: json.columns, idf: Array.from(Float32Array.from(json.idf)), inputs: [], characters: false });
+    const sparse = words.transform(rows.map((r) => r.text));
+    rows.slice(0, 50).forEach((r, i) => {
+      const mine = featurizer.lexicalRow(r.text);
+      expect(mine.size).toBe(sparse.indptr[i + 1]! - sparse.indptr[i]!);
+      for (let p = sparse.indptr[i]!; p < sparse.indptr[i + 1]!; p += 1) expect(mine.get(sparse.indices[p]!)).toBeCloseTo(sparse.values[p]!, 6);
+    });
+  });
 });

@@ -107,7 +107,7 @@ function buildManifest(source: BundleSource, head: FittedHead, encoder: BundleMa
           normalization: 'Unicode NFKC, then lower case',
           hashing: '32-bit FNV-1a modulo buckets; words seeded with 0x77, characters with 0x63; a bigram continues the first word\'s hash over a space',
           wordNgrams: [1, 2],
-          charNgrams: [2, 5],
+          charNgrams: lexicalJson.characters === false ? null : [2, 5],
           charNgramScope: 'within-words',
           weighting: 'sublinear tf (1 + ln count) × smoothed idf per block (words, characters), each block L2-normalised, blocks summed, row L2-normalised; then the vocabulary entries listed in lexical.json "inputs"',
         }
@@ -125,5 +125,5 @@ function lexicalFile(head: FittedHead): LexicalFile | undefined {
   const json = head.state.lexical?.toJSON();
   if (!json) return undefined;
   // Float32 as Sift scores with them, so featurize.js reproduces the same values.
-  return { buckets: json.buckets, vocabulary: json.columns, idf: Array.from(Float32Array.from(json.idf)), inputs: Array.from(head.state.columns) };
+  return { buckets: json.buckets, vocabulary: json.columns, idf: Array.from(Float32Array.from(json.idf)), inputs: Array.from(head.state.columns), characters: json.characters !== false };
 }

@@ -60,7 +60,8 @@ export const BundleManifest = z.object({
       normalization: z.string(),
       hashing: z.string(),
       wordNgrams: z.tuple([z.literal(1), z.literal(2)]),
-      charNgrams: z.tuple([z.literal(2), z.literal(5)]),
+      /** null: the model uses words alone (long documents; see lexical.ts). */
+      charNgrams: z.tuple([z.literal(2), z.literal(5)]).nullable(),
       charNgramScope: z.literal('within-words'),
       weighting: z.string(),
     })
@@ -77,6 +78,8 @@ export const LexicalFile = z.object({
   idf: z.array(z.number().finite().positive()),
   /** Vocabulary index of each lexical input of the model, ascending. */
   inputs: z.array(Count),
+  /** false: no character n-grams (absent: true, as in bundles made before the choice existed). */
+  characters: z.boolean().optional(),
 });
 export type LexicalFile = z.infer<typeof LexicalFile>;
 

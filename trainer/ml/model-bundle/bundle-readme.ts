@@ -53,7 +53,7 @@ Files:
   the temperature ${(1 / manifest.head.inverseTemperature).toFixed(4)} is folded into the weights, softmax included).
 - \`sift-model.json\`: labels, encoder (\`${manifest.encoder.name}\`, ${manifest.encoder.version}), how the input is built,
   the version's metrics, and a format version (${manifest.formatVersion}).
-${text ? `- \`lexical.json\` + \`featurize.js\`: the lexical channel (hashed word 1–2-grams and character 2–5-grams,
+${text ? `- \`lexical.json\` + \`featurize.js\`: the lexical channel (hashed word 1–2-grams${manifest.lexical?.charNgrams ? ' and character 2–5-grams' : ''},
   TF-IDF; see the comment at the top of \`featurize.js\`), in plain JavaScript with no dependencies.\n` : ''}
 ## Run it
 

@@ -4,6 +4,8 @@ export interface LexicalFile {
   vocabulary: number[];
   idf: number[];
   inputs: number[];
+  /** false: words only, no character n-grams (absent: true). */
+  characters?: boolean;
 }
 
 export interface Featurizer {

@@ -4,7 +4,8 @@
  * exactly as Sift's trainer does:
  *
  *   1. normalise: Unicode NFKC, then lower case;
- *   2. word 1- and 2-grams (words = runs of letters, digits and `_`) and character 2- to 5-grams
+ *   2. word 1- and 2-grams (words = runs of letters, digits and `_`) and, unless `characters` is
+ *      false (models of long documents), character 2- to 5-grams
  *      inside each whitespace token padded with one space on each side, each hashed with 32-bit
  *      FNV-1a (words and characters from different seeds) modulo `buckets`;
  *   3. per block (words, characters): sublinear term frequency (1 + ln count) × IDF of each bucket
@@ -82,19 +83,21 @@ function weigh(counts, indexOf, idf) {
 }
 
 /**
- * A featurizer for the `lexical.json` of an exported model: `{ buckets, vocabulary, idf, inputs }`.
+ * A featurizer for the `lexical.json` of an exported model: `{ buckets, vocabulary, idf, inputs, characters }`.
  * `lexicalRow(text)` gives the sparse row over the whole vocabulary (index → value);
  * `lexical(text)` the model's lexical inputs; `features(embedding, text)` the full input vector.
  */
 export function createFeaturizer(lexical) {
   const { buckets, vocabulary, idf, inputs } = lexical;
+  const characters = lexical.characters !== false;
   const indexOf = new Map(vocabulary.map((bucket, index) => [bucket, index]));
   const inputOf = new Map(inputs.map((index, position) => [index, position]));
 
   function lexicalRow(text) {
     const normalized = text.normalize('NFKC').toLowerCase();
     const row = weigh(wordCounts(normalized, buckets), indexOf, idf);
-    for (const [index, value] of weigh(charCounts(normalized, buckets), indexOf, idf)) row.set(index, (row.get(index) ?? 0) + value);
+    const chars = characters ? weigh(charCounts(normalized, buckets), indexOf, idf) : [];
+    for (const [index, value] of chars) row.set(index, (row.get(index) ?? 0) + value);
     let norm = 0;
     for (const value of row.values()) norm += value * value;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;

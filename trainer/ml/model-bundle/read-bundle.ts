@@ -107,7 +107,8 @@ function readLexical(files: Map<string, Uint8Array>, manifest: BundleManifest, l
   if (!ascending(file.vocabulary) || (file.vocabulary.at(-1) ?? 0) >= file.buckets) throw new BundleError(`${name}: vocabulary must be ascending buckets below ${file.buckets}`);
   if (file.inputs.length !== lexicalDims) throw new BundleError(`${name}: ${file.inputs.length} inputs, the model takes ${lexicalDims}`);
   if (!ascending(file.inputs) || (file.inputs.at(-1) ?? 0) >= Math.max(1, file.vocabulary.length)) throw new BundleError(`${name}: inputs must be ascending vocabulary indices`);
-  const lexical = lexicalFromJSON({ version: 1, buckets: file.buckets, minDf: manifest.lexical.minDf, documents: manifest.lexical.documents, columns: file.vocabulary, idf: file.idf });
+  if ((file.characters !== false) !== (manifest.lexical.charNgrams !== null)) throw new BundleError(`${name}: characters disagrees with charNgrams in ${BUNDLE_FILES.manifest}`);
+  const lexical = lexicalFromJSON({ version: 1, buckets: file.buckets, minDf: manifest.lexical.minDf, documents: manifest.lexical.documents, columns: file.vocabulary, idf: file.idf, characters: file.characters !== false });
   return { columns: Uint32Array.from(file.inputs), lexical };
 }
 
