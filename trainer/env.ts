@@ -33,6 +33,12 @@ export const TrainerEnv = z.object({
     .min(0, MAX_RSS_MESSAGE)
     .max(1_048_576, MAX_RSS_MESSAGE)
     .default(0),
+  /**
+   * Megabytes of warm state (the last run's heads, folds and lexical model) kept between training
+   * runs, all projects together, least recently trained dropped first. 0 keeps none: every run
+   * starts cold (slower, same result).
+   */
+  SIFT_TRAINER_WARM_STATE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   /** `deny`: webhooks may not post to private, loopback or link-local addresses (checked at connect time). */
   SIFT_WEBHOOK_PRIVATE_NETWORKS: z.enum(['allow', 'deny']).default('allow'),
   /** Webhook deliveries and their attempt log older than this are deleted by the hourly cleanup. */

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     backend: () => tensor.backend,
     predictionRetentionDays: env.SIFT_PREDICTION_RETENTION_DAYS,
     trainLockMs: env.SIFT_TRAIN_LOCK_SECONDS * 1000,
+    warmStateBytes: env.SIFT_TRAINER_WARM_STATE_MB * 1024 * 1024,
     webhooks: { allowPrivate: env.SIFT_WEBHOOK_PRIVATE_NETWORKS === 'allow', retryBaseMs: env.SIFT_WEBHOOK_RETRY_BASE_MS, retentionDays: env.SIFT_WEBHOOK_RETENTION_DAYS },
   });
   // A job finished while the workers started may already have tripped the ceiling: then it is not ready, it is going.

@@ -31,6 +31,8 @@ export interface TrainerDeps {
   reconcileQuietMs?: number;
   /** The training run's lock (default 60 s); a run left by a killed trainer is retried once it lapses. */
   trainLockMs?: number;
+  /** Bytes of warm state kept between training runs, all projects together (default 256 MB). */
+  warmStateBytes?: number;
   /** Webhooks: may URLs reach private/loopback addresses (default true), request timeout (10 s), first retry delay (10 s), log retention (30 days). */
   webhooks?: { allowPrivate?: boolean; timeoutMs?: number; retryBaseMs?: number; retentionDays?: number };
 }
