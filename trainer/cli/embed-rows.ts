@@ -15,8 +15,8 @@ export async function embedRows(
   const encoder: Encoder<string> | Encoder<Uint8Array> =
     kind === 'text' ? await loadTextEncoder() : await loadImageEncoder(options.imageModelDir ?? '');
   const name = kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME;
-  const cache = new DiskEmbeddingCache(options.cacheDir, name, encoder.dims);
   const keys = rows.map((r) => DiskEmbeddingCache.keyOf(r.input));
+  const cache = new DiskEmbeddingCache(options.cacheDir, name, encoder.dims, new Set(keys));
   const missing = [...new Set(rows.flatMap((r, i) => (cache.get(keys[i]!) ? [] : [i])))];
   console.error(`embedding ${missing.length} of ${rows.length} rows (${rows.length - missing.length} cached)`);
   const started = Date.now();
