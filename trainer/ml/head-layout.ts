@@ -101,9 +101,10 @@ export function softmaxScores(
     const row = i * width;
     let max = -Infinity;
     for (let c = 0; c < numClasses; c += 1) {
-      const z = scale * (scores[row + c]! + (dense ? dense[row + c]! : 0) + bias[c]!);
-      scores[row + c] = z;
-      if (z > max) max = z;
+      scores[row + c] = scale * (scores[row + c]! + (dense ? dense[row + c]! : 0) + bias[c]!);
+      // The max of the stored (float32) logits: the float64 sum can round up when stored, and
+      // with logits in the billions exp(stored − max) was then e^256 (Infinity as float32).
+      if (scores[row + c]! > max) max = scores[row + c]!;
     }
     let sum = 0;
     for (let c = 0; c < numClasses; c += 1) {

@@ -106,10 +106,11 @@ function iterate(arena: Arena, objective: Objective, x: Block<Float32Array>, opt
       arena.axpy(step, direction, next.x);
       nextLoss = objective.evaluate(next.x, next.g);
       evaluations += 1;
-      if (nextLoss <= loss + ARMIJO * step * slope) break;
+      // A non-finite loss is never a decrease (−Infinity would pass the test below).
+      if (Number.isFinite(nextLoss) && nextLoss <= loss + ARMIJO * step * slope) break;
       step *= tries === 0 ? 0.1 : 0.5;
     }
-    if (!(nextLoss <= loss + ARMIJO * step * slope)) {
+    if (!(Number.isFinite(nextLoss) && nextLoss <= loss + ARMIJO * step * slope)) {
       // No acceptable step: retry once from the preconditioned gradient, then give up (usually
       // f is already minimal to float32 precision; `converged` stays false either way).
       if (stored === 0) break;

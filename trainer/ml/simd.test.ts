@@ -45,6 +45,31 @@ describe.each([false, true])('Arena (parallel: %s)', (parallel) => {
 });
 
 describe('minimize', () => {
+  it('never accepts a step to a non-finite loss, −Infinity included', () => {
+    const size = 4;
+    // A bowl around 1 whose loss reads −Infinity far out (as overflowing probabilities once did).
+    const objective: Objective = {
+      size,
+      evaluate(x: Block<Float32Array>, g: Block<Float32Array>) {
+        let f = 0;
+        for (let i = 0; i < size; i += 1) {
+          const d = x.array[i]! - 1;
+          f += 0.5 * d * d;
+          g.array[i] = d;
+        }
+        return Math.abs(x.array[0]!) > 1e3 ? -Infinity : f;
+      },
+      // A tiny curvature estimate makes the first step enormous.
+      diagonal: (out: Block<Float32Array>) => out.array.fill(1e-9),
+    };
+    const arena = new Arena(Arena.bytesFor(Array(minimizerVectorCount(5) + 1).fill(size)));
+    const x = arena.floats(size);
+    const result = minimize(arena, objective, x, { maxIterations: 50, lossTolerance: 0, gradientTolerance: 1e-6, unitFirstStep: true });
+    expect(Number.isFinite(result.loss)).toBe(true);
+    expect(Math.max(...[...x.array].map(Math.abs))).toBeLessThan(1e3);
+    arena.dispose();
+  });
+
   it('finds the minimum of a badly scaled quadratic, in far fewer iterations with its diagonal', () => {
     const size = 64;
     // Curvatures from 0.1 to 10: condition number 100.
