@@ -40,6 +40,8 @@ export const Env = z.object({
   SIFT_PREDICT_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(64),
   SIFT_PREDICT_MAX_BODY_MB: z.coerce.number().min(0.1).max(512).default(10),
   SIFT_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Memory for the model versions the prediction API holds loaded (live and pinned), least recently used dropped past it. */
+  SIFT_SERVING_MODELS_MB: wholeNumber('megabytes', 16, 1_000_000).default(512),
   /** Export and import requests per minute per API key (or signed-in user), and exports streaming at once per key or user. */
   SIFT_TRANSFER_RATE_PER_MINUTE: wholeNumber('requests per minute', 1, 1_000_000).default(30),
   SIFT_EXPORT_CONCURRENCY: wholeNumber('exports at once', 1, 100).default(2),

@@ -40,7 +40,7 @@ export async function startRuntime(env: Env): Promise<Runtime> {
       postgresUrl: handle.mode === 'postgres' ? handle.connectionString : undefined,
       prefix: env.SIFT_QUEUE_PREFIX,
     });
-    const models = new ModelCache(handle.db, bus);
+    const models = new ModelCache(handle.db, bus, env.SIFT_SERVING_MODELS_MB * 1024 * 1024);
     const predictionLog = new PredictionLog(handle.db);
     const servingCache = new ServingCache(bus);
     const feedback = new FeedbackSink({ db: handle.db, jobs, bus });

@@ -15,6 +15,7 @@ const Params = z.object({ projectId: RowIdParam });
 
 /** Counts what each key holds at once; `acquire` hands back the release, or undefined at the cap. */
 export class ConcurrencyLimiter<K> {
+  /** Only keys holding a slot now (a key's count is deleted at zero): bounded by open responses. */
   private readonly held = new Map<K, number>();
 
   constructor(readonly max: number) {}

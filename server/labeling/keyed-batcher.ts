@@ -6,6 +6,7 @@
  * one database connection between them, not the whole pool).
  */
 export class KeyedBatcher<K, I, O> {
+  /** Only keys with a batch running or waiting: a key's entry goes when its queue drains. */
   private readonly queues = new Map<K, { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[]>();
 
   /**

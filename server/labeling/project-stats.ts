@@ -4,6 +4,13 @@ import type { EventBus } from '#trainer/jobs/events.ts';
 
 /** How often one project's counts may be broadcast (a trailing broadcast carries the latest). */
 const PUBLISH_EVERY_MS = 250;
+/**
+ * Idle projects whose last broadcast time is remembered (about 100 bytes each, so about 100 KB).
+ * Past it, entries older than PUBLISH_EVERY_MS (which no longer throttle anything) are dropped;
+ * a project with a broadcast pending is never dropped, and there is one per project counted in the
+ * last PUBLISH_EVERY_MS.
+ */
+const REMEMBERED_PROJECTS = 1000;
 
 /**
  * A project's counts, computed once for everyone who asks at the same time and broadcast to its
@@ -63,6 +70,7 @@ export class ProjectStatsFeed {
   }
 
   private broadcast(projectId: number, stats: ProjectStats): void {
+    if (!this.published.has(projectId) && this.published.size >= REMEMBERED_PROJECTS) this.forgetIdle();
     const entry = this.published.get(projectId) ?? { at: 0 };
     this.published.set(projectId, entry);
     entry.latest = stats;
@@ -78,6 +86,16 @@ export class ProjectStatsFeed {
     };
     if (wait <= 0) send();
     else entry.timer = setTimeout(send, wait);
+  }
+
+  private forgetIdle(): void {
+    const now = Date.now();
+    for (const [projectId, entry] of this.published) if (!entry.timer && now - entry.at >= PUBLISH_EVERY_MS) this.published.delete(projectId);
+  }
+
+  /** Projects whose last broadcast is remembered (for tests). */
+  get remembered(): number {
+    return this.published.size;
   }
 }
 

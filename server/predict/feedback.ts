@@ -15,6 +15,12 @@ import { requestEmbedding } from '#trainer/jobs/triggers.ts';
 import { findUnstorableString } from '../storable-text.ts';
 
 const FLUSH_MS = 500;
+/**
+ * Bytes of production inputs buffered or being written at once (texts count 2 bytes a character,
+ * images their size): when the database falls this far behind, further inputs are not added
+ * (counted in the log). Feedback is a sample of traffic, never worth the server's memory.
+ */
+const MAX_WAITING_BYTES = 32 * 1024 * 1024;
 
 export interface FeedbackItem {
   text?: string;
@@ -27,12 +33,26 @@ export class FeedbackSink {
   private readonly pending = new Map<number, FeedbackItem[]>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Bytes of the inputs pending or in a write that has not finished. */
+  private waitingBytes = 0;
+  private dropped = 0;
 
   constructor(private readonly deps: { db: Db; jobs: JobSystem; bus: EventBus }) {}
 
   add(projectId: number, items: FeedbackItem[]): void {
-    if (items.length === 0) return;
-    this.pending.set(projectId, [...(this.pending.get(projectId) ?? []), ...items]);
+    const kept = items.filter((item) => {
+      const bytes = feedbackBytes(item);
+      if (this.waitingBytes + bytes > MAX_WAITING_BYTES) {
+        this.dropped += 1;
+        return false;
+      }
+      this.waitingBytes += bytes;
+      return true;
+    });
+    if (kept.length === 0) return;
+    const queued = this.pending.get(projectId);
+    if (queued) queued.push(...kept);
+    else this.pending.set(projectId, kept);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
@@ -40,13 +60,17 @@ export class FeedbackSink {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.dropped > 0) console.error(`[feedback] ${this.dropped} production inputs were not added: ${MAX_WAITING_BYTES / 1024 / 1024} MB already wait for the database`);
+    this.dropped = 0;
     const batches = [...this.pending.entries()];
     this.pending.clear();
     for (const [projectId, items] of batches) {
       this.writing = this.writing.then(() =>
-        this.write(projectId, items).catch((error: unknown) =>
-          console.error(`[feedback] ${items.length} production inputs were not added to project ${projectId}:`, error instanceof Error ? error.message : error),
-        ),
+        this.write(projectId, items)
+          .catch((error: unknown) =>
+            console.error(`[feedback] ${items.length} production inputs were not added to project ${projectId}:`, error instanceof Error ? error.message : error),
+          )
+          .finally(() => (this.waitingBytes -= items.reduce((sum, item) => sum + feedbackBytes(item), 0))),
       );
     }
     return this.writing;
@@ -73,4 +97,9 @@ export class FeedbackSink {
     await this.deps.bus.publish({ projectId, type: 'feedback.added', data: { added: ids.length, duplicates: samples.length - ids.length } });
     await requestEmbedding(this.deps.jobs, projectId);
   }
+}
+
+/** What a pending input holds: its text (UTF-16) or image bytes, plus the item itself. */
+function feedbackBytes(item: FeedbackItem): number {
+  return (item.text?.length ?? 0) * 2 + (item.image?.byteLength ?? 0) + 100;
 }

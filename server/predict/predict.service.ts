@@ -91,9 +91,15 @@ async function sendFeedback(
 
 /** Predictions (per project, in this process) between automatic drift checks. */
 const DRIFT_CHECK_EVERY = 200;
+/**
+ * Projects counted at once: an entry is two numbers (about 50 bytes), so under 1 MB. Past it the
+ * counts start again (each project's next check comes up to 200 predictions late).
+ */
+const DRIFT_COUNTED_PROJECTS = 10_000;
 const sinceDriftCheck = new Map<number, number>();
 
 function checkDriftEvery(deps: AppDeps, projectId: number, count: number): void {
+  if (sinceDriftCheck.size >= DRIFT_COUNTED_PROJECTS && !sinceDriftCheck.has(projectId)) sinceDriftCheck.clear();
   const total = (sinceDriftCheck.get(projectId) ?? 0) + count;
   sinceDriftCheck.set(projectId, total >= DRIFT_CHECK_EVERY ? 0 : total);
   if (total >= DRIFT_CHECK_EVERY) {

@@ -9,6 +9,11 @@ import type { Project } from '#db/projects.ts';
 import type { EventBus } from '#trainer/jobs/events.ts';
 
 const TTL_MS = 30_000;
+/**
+ * Entries per map. An API key row is about 0.5 KB and a project (name, settings) about 1.5 KB, so
+ * the three maps hold at most about 20 MB; when one is full it is emptied (expired entries are
+ * not swept otherwise: they are replaced on the next read of their key).
+ */
 const MAX_ENTRIES = 10_000;
 
 class TtlMap<K, V> {

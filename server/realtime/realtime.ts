@@ -35,7 +35,9 @@ export interface RealtimeOptions {
 
 export function attachRealtime(httpServer: HttpServer, deps: AppDeps, { leaveGraceMs = 3000 }: RealtimeOptions = {}): Server {
   const io = new Server(httpServer, { path: '/socket.io', serveClient: false, maxHttpBufferSize: 64 * 1024 });
-  // Pending lease releases, by project and user.
+  // Pending lease releases, by project and user: one timer (about 200 bytes) per user who left a
+  // project in the last leaveGraceMs, deleted when it fires. Presence itself is not kept here: it
+  // is read from the room's sockets each time it is drawn.
   const leaving = new Map<string, NodeJS.Timeout>();
 
   io.use(async (socket, next) => {
