@@ -111,7 +111,8 @@ export class KernelHelper {
    */
   forget(memory: WebAssembly.Memory): void {
     if (!this.seen.has(memory)) return;
-    if (this.busy) throw new Error('kernel helper is busy');
+    // Another arena's operation may still run on it: let it finish first.
+    if (this.busy) this.wait();
     void this.worker.terminate();
     this.channel.port1.close();
     this.start();

@@ -76,12 +76,6 @@ class ArenaMemoryPool {
     if (drop) this.letGo(drop);
   }
 
-  /** Lets go of the idle memories (their pages return to the system once collected). */
-  trim(): void {
-    for (const pooled of this.idle.values()) this.letGo(pooled);
-    this.idle.clear();
-  }
-
   /** Bytes of arena memory now: lent to arenas, and kept idle for the next one. */
   stats(): { lentBytes: number; idleBytes: number } {
     let idleBytes = 0;
@@ -99,11 +93,6 @@ const pool = new ArenaMemoryPool();
 /** Bytes of WebAssembly memory the SIMD arenas hold: lent to live arenas, and one idle memory per kind kept for reuse. */
 export function arenaMemoryStats(): { lentBytes: number; idleBytes: number } {
   return pool.stats();
-}
-
-/** Lets go of the idle arena memories, e.g. before a process goes idle for long. */
-export function trimArenaMemory(): void {
-  pool.trim();
 }
 
 /**
