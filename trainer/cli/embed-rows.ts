@@ -1,5 +1,5 @@
-import { loadTextEncoder, TEXT_ENCODER_NAME } from '../ml/encoders/text-encoder.ts';
-import { loadImageEncoder, IMAGE_ENCODER_NAME } from '../ml/encoders/image-encoder.ts';
+import { loadTextEncoder, TEXT_ENCODER_DIMS, TEXT_ENCODER_NAME } from '../ml/encoders/text-encoder.ts';
+import { loadImageEncoder, IMAGE_ENCODER_DIMS, IMAGE_ENCODER_NAME } from '../ml/encoders/image-encoder.ts';
 import type { Encoder } from '../ml/encoders/encoder.ts';
 import { DiskEmbeddingCache } from './embedding-cache.ts';
 import type { LabeledRow } from './dataset.ts';
@@ -12,13 +12,15 @@ export async function embedRows(
   kind: 'text' | 'image',
   options: { cacheDir: string; imageModelDir?: string },
 ): Promise<{ encoder: string; vectors: Float32Array[] }> {
-  const encoder: Encoder<string> | Encoder<Uint8Array> =
-    kind === 'text' ? await loadTextEncoder() : await loadImageEncoder(options.imageModelDir ?? '');
   const name = kind === 'text' ? TEXT_ENCODER_NAME : IMAGE_ENCODER_NAME;
   const keys = rows.map((r) => DiskEmbeddingCache.keyOf(r.input));
-  const cache = new DiskEmbeddingCache(options.cacheDir, name, encoder.dims, new Set(keys));
+  const cache = new DiskEmbeddingCache(options.cacheDir, name, kind === 'text' ? TEXT_ENCODER_DIMS : IMAGE_ENCODER_DIMS, new Set(keys));
   const missing = [...new Set(rows.flatMap((r, i) => (cache.get(keys[i]!) ? [] : [i])))];
   console.error(`embedding ${missing.length} of ${rows.length} rows (${rows.length - missing.length} cached)`);
+  if (missing.length === 0) return { encoder: name, vectors: keys.map((k) => cache.get(k)!) };
+  // Loaded only when something is missing: its weights stay in the TF.js heap, which never shrinks.
+  const encoder: Encoder<string> | Encoder<Uint8Array> =
+    kind === 'text' ? await loadTextEncoder() : await loadImageEncoder(options.imageModelDir ?? '');
   const started = Date.now();
   for (let start = 0; start < missing.length; start += CHUNK) {
     const chunk = missing.slice(start, start + CHUNK);

@@ -182,8 +182,12 @@ function checkInput({ given, oof, numClasses, neighbors }: SuspectInput): void {
   if (badRow >= 0) throw new Error(`probability row ${badRow} has ${oof[badRow]!.length} entries, expected ${numClasses}`);
 }
 
-/** Rows per matrix product: 1,024 × 10,000 similarities is 40 MB, small enough for any backend. */
-const NEIGHBOR_CHUNK = 1024;
+/**
+ * Similarities per matrix product (rows × all vectors): 4M floats is 16 MB, so the chunk shrinks as
+ * the set grows (160 rows at 25,000 vectors). The TF.js wasm heap never shrinks, so a fixed 1,024
+ * rows left it ~300 MB larger for good on a 25,000-text audit.
+ */
+const NEIGHBOR_CHUNK_FLOATS = 4 * 1024 * 1024;
 
 /**
  * Exact cosine k nearest neighbours of every row among `vectors` (itself excluded), nearest first,
@@ -206,19 +210,21 @@ export function nearestNeighbors(vectors: Float32Array[], k: number): number[][]
     for (let d = 0; d < dims; d += 1) rows[i * dims + d] = columns[d * n + i] = v[d]! / norm;
   });
   const [left, right] = [tf.tensor2d(rows, [n, dims]), tf.tensor2d(columns, [dims, n])];
+  const chunk = Math.max(16, Math.floor(NEIGHBOR_CHUNK_FLOATS / n));
+  // One more than asked for: each row's self is among them (unless more than k exact duplicates tie with it).
+  const fetched = Math.min(take + 1, n);
   const out: number[][] = [];
   try {
-    for (let start = 0; start < n; start += NEIGHBOR_CHUNK) {
-      const size = Math.min(NEIGHBOR_CHUNK, n - start);
-      const indices = tf.tidy(() => {
-        const similarity = tf.matMul(left.slice([start, 0], [size, dims]), right);
-        // Cosines lie in [−1, 1]; subtracting 4 on the diagonal puts each row's self last.
-        const self = tf.oneHot(tf.range(start, start + size, 1, 'int32'), n).mul(4);
-        return tf.topk(similarity.sub(self), take).indices;
-      });
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
+      const indices = tf.tidy(() => tf.topk(tf.matMul(left.slice([start, 0], [size, dims]), right), fetched).indices);
       const data = indices.dataSync();
       indices.dispose();
-      for (let r = 0; r < size; r += 1) out.push(Array.from(data.subarray(r * take, (r + 1) * take)));
+      for (let r = 0; r < size; r += 1) {
+        const found = Array.from(data.subarray(r * fetched, (r + 1) * fetched));
+        const self = found.indexOf(start + r);
+        out.push((self >= 0 ? found.filter((_, k) => k !== self) : found).slice(0, take));
+      }
     }
   } finally {
     left.dispose();

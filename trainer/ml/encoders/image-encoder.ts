@@ -13,7 +13,9 @@ export const IMAGE_ENCODER_NAME = 'mobilenet-v1-0.25-224';
 const SIZE = 224;
 const CHANNELS = 3;
 const BATCH_SIZE = 16;
-const DIMS = 256;
+/** Size of its Embeddings. */
+export const IMAGE_ENCODER_DIMS = 256;
+const DIMS = IMAGE_ENCODER_DIMS;
 /** Global average pooling over the last convolution: 256 generic features, before the ImageNet head. */
 const EMBEDDING_LAYER = 'global_average_pooling2d_1';
 

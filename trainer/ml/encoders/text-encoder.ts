@@ -9,7 +9,9 @@ import { chunkArray, normalizeInPlace } from './vectors.ts';
 /** Identifies Embeddings made by {@link loadTextEncoder}: Universal Sentence Encoder lite, 512 dims. */
 export const TEXT_ENCODER_NAME = 'use-lite-512';
 
-const DIMS = 512;
+/** Size of its Embeddings. */
+export const TEXT_ENCODER_DIMS = 512;
+const DIMS = TEXT_ENCODER_DIMS;
 const BATCH_SIZE = 32;
 /**
  * The graph keeps only token positions below 128 (its ClipToMaxLength step), so longer inputs are
