@@ -7,8 +7,16 @@
  * and forth. Prints one JSON line per scenario with `encoderRps` (batches of 32 through the encoder
  * + head in this process) and `inProcessSingleMs` (one text through both) for comparison.
  * `--duration S` shortens the runs.
+ *
+ * `--minutes M --swap-every S [--clients C] [--idle-projects N]`: instead, a project of all 10,003
+ * banking77 training texts imported with their labels, and C clients (default 8) for M minutes
+ * while a new version goes live every S seconds there and in one of N (default 10) projects that
+ * get no predictions, with the server's RSS sampled (see predict-soak.ts). With
+ * DATABASE_URL and REDIS_URL set, that run uses a scratch database beside DATABASE_URL and Redis
+ * (the production shape, the trainer forked), else the embedded setup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,11 +27,21 @@ import { parse } from 'csv-parse/sync';
 import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { loadTextEncoder } from '#trainer/ml/encoders/text-encoder.ts';
 import { fitHead } from '#trainer/ml/head.ts';
+import { createScratchDatabase } from '#db/scratch.ts';
+import { prepareLabeledProject, runSoak } from './predict-soak.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const datasets = path.join(root, '..', 'shared', 'datasets', 'banking77');
 const durationArg = process.argv.indexOf('--duration');
 const DURATION = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 30;
+const numberArg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const SOAK_MINUTES = numberArg('--minutes', 0);
+const SWAP_EVERY = numberArg('--swap-every', 30);
+const SOAK_CLIENTS = numberArg('--clients', 8);
+const IDLE_PROJECTS = numberArg('--idle-projects', 10);
 const PORT = 3191;
 const base = `http://127.0.0.1:${PORT}`;
 const client = () => benchClient(base);
@@ -32,8 +50,12 @@ const INTENTS = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'top_up
 type Row = { text: string; category: string };
 const read = (file: string) => parse(readFileSync(path.join(datasets, file)), { columns: true }) as Row[];
 
-function startServer(dataDir: string): ChildProcess {
-  const env = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', SIFT_DATA_DIR: dataDir, SIFT_API_RATE_PER_MINUTE: '1000000', DATABASE_URL: '', REDIS_URL: '' };
+function startServer(dataDir: string, production?: { databaseUrl: string; redisUrl: string }): ChildProcess {
+  const shape = production
+    ? { DATABASE_URL: production.databaseUrl, REDIS_URL: production.redisUrl, SIFT_TRAINER: 'child', SIFT_QUEUE_PREFIX: `bench_predict_${randomBytes(3).toString('hex')}` }
+    : { DATABASE_URL: '', REDIS_URL: '' };
+  // Uploads up to 200 MB: the soak imports a large head's bundle at every swap.
+  const env = { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', SIFT_DATA_DIR: dataDir, SIFT_API_RATE_PER_MINUTE: '1000000', SIFT_MAX_UPLOAD_MB: '200', ...shape };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code) => code && console.error(`server exited with ${code}`));
   return child;
@@ -120,7 +142,28 @@ function roundAll(values: Record<string, number>) {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v.toFixed(2))]));
 }
 
+/** The long run: a new live version every SWAP_EVERY seconds under steady traffic, RSS watched. */
+async function soak(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sift-bench-predict-'));
+  const { DATABASE_URL, REDIS_URL } = process.env;
+  const database = DATABASE_URL && REDIS_URL ? await createScratchDatabase({ adminUrl: DATABASE_URL, name: `sift_bench_predict_${randomBytes(4).toString('hex')}` }) : undefined;
+  const server = startServer(dataDir, database && { databaseUrl: database.connectionString, redisUrl: REDIS_URL! });
+  try {
+    const api = client();
+    const { projectId, idleProjectIds, key } = await prepareLabeledProject(base, api, read('train.csv'), IDLE_PROJECTS);
+    const texts = read('test.csv').map((r) => r.text);
+    await load(projectId, key, 1, 3);
+    await runSoak({ base, serverPid: server.pid!, projectId, idleProjectIds, key, api, texts, minutes: SOAK_MINUTES, swapEverySeconds: SWAP_EVERY, connections: SOAK_CLIENTS });
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await database?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (SOAK_MINUTES > 0) return soak();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sift-bench-predict-'));
   const server = startServer(dataDir);
   try {
