@@ -10,26 +10,34 @@ export interface TrainingSample {
   vector: Float32Array;
 }
 
+/** Samples per page of {@link loadTrainingSamples}: about 30 MB of vector text. */
+const TRAINING_PAGE = 5000;
+
 /**
  * Every embedded sample of the project with its resolved label (null when unlabeled), ordered by id.
  * Unembedded samples are left out: they cannot be trained on or scored yet.
  */
 export async function loadTrainingSamples(db: Db, projectId: number, encoder: string): Promise<TrainingSample[]> {
-  const rows = await db
-    .selectFrom('sample')
-    .innerJoin('embedding', (join) => join.onRef('embedding.sample_id', '=', 'sample.id').on('embedding.encoder', '=', encoder))
-    .leftJoin('resolution', 'resolution.sample_id', 'sample.id')
-    .select(['sample.id', 'sample.content_hash', 'sample.text', 'resolution.label_id', 'embedding.vector'])
-    .where('sample.project_id', '=', projectId)
-    .orderBy('sample.id')
-    .execute();
-  return rows.map((r) => ({
-    sampleId: r.id,
-    contentHash: r.content_hash,
-    text: r.text,
-    labelId: r.label_id,
-    vector: fromVector(r.vector),
-  }));
+  // Read a page at a time in one snapshot: a vector arrives as ~6 KB of text, so 100,000 samples
+  // at once held ~600 MB of strings before they became 200 MB of floats.
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const out: TrainingSample[] = [];
+    for (let after = 0; ; ) {
+      const rows = await trx
+        .selectFrom('sample')
+        .innerJoin('embedding', (join) => join.onRef('embedding.sample_id', '=', 'sample.id').on('embedding.encoder', '=', encoder))
+        .leftJoin('resolution', 'resolution.sample_id', 'sample.id')
+        .select(['sample.id', 'sample.content_hash', 'sample.text', 'resolution.label_id', 'embedding.vector'])
+        .where('sample.project_id', '=', projectId)
+        .where('sample.id', '>', after)
+        .orderBy('sample.id')
+        .limit(TRAINING_PAGE)
+        .execute();
+      for (const r of rows) out.push({ sampleId: r.id, contentHash: r.content_hash, text: r.text, labelId: r.label_id, vector: fromVector(r.vector) });
+      if (rows.length < TRAINING_PAGE) return out;
+      after = rows.at(-1)!.id;
+    }
+  });
 }
 
 /** How many samples of the project have a resolution, embedded or not. */
