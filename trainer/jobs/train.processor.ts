@@ -50,8 +50,8 @@ export function createTrainProcessor(deps: TrainDeps) {
 /** Projects whose last run's state the trainer keeps in memory (each holds six heads). */
 export const WARM_PROJECTS = 4;
 /**
- * Bytes of warm state kept, all projects together: six heads of a 10,000-label, 77-class text
- * project take about 90 MB, so this keeps two such projects, or several smaller ones.
+ * Bytes of warm state kept, all projects together: six heads and the lexical model of a
+ * 10,000-label, 77-class text project take about 50 MB (bench:soak), so this keeps four such.
  */
 export const WARM_STATE_BYTES = 256 * 1024 * 1024;
 

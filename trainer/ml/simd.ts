@@ -37,7 +37,7 @@ interface PooledMemory {
  * Bound and eviction: at most one idle memory of each kind (shared for the helper, plain
  * otherwise) is kept, the larger one; an arena that needs more grows the idle memory in place, so
  * what stays resident is the largest arena the process has needed (17 × (lexical columns in use +
- * embedding size) × classes × 4 bytes, plus the sparse rows: about 330 MB for a 10,000-label,
+ * embedding size) × classes × 4 bytes, plus the sparse rows: about 180 MB for a 10,000-label,
  * 77-class text project). A shared memory let go is freed by restarting the helper thread.
  */
 class ArenaMemoryPool {
