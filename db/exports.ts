@@ -22,6 +22,8 @@ export interface ExportSample {
   imageName: string | null;
   metadata: Record<string, unknown>;
   contentHash: string;
+  /** Whether the sample is a random check sample (the evaluation slice). */
+  check: boolean;
   label: string | null;
   resolution: string | null;
   prediction: string | null;
@@ -61,6 +63,7 @@ export async function listExportBatch(db: Db, query: ExportBatchQuery): Promise<
       'sample.image_name',
       'sample.metadata',
       'sample.content_hash',
+      'sample.check_at',
       'final.name as label',
       'resolution.method',
       'predicted.name as prediction',
@@ -80,6 +83,7 @@ export async function listExportBatch(db: Db, query: ExportBatchQuery): Promise<
     imageName: r.image_name,
     metadata: r.metadata,
     contentHash: r.content_hash,
+    check: r.check_at !== null,
     label: r.label,
     resolution: r.method,
     prediction: r.prediction,

@@ -46,11 +46,17 @@ export async function countPredictions(db: Db, projectId: number): Promise<numbe
   return Number(row.n);
 }
 
-/** Embeddings of the project's latest predictions since `since` (newest first, at most `limit`). */
-export async function listRecentPredictionEmbeddings(db: Db, projectId: number, encoder: string, since: Date, limit: number): Promise<Float32Array[]> {
+/** The project's latest predictions since `since` (newest first, at most `limit`): embedding, predicted label, confidence. */
+export async function listRecentPredictionInputs(
+  db: Db,
+  projectId: number,
+  encoder: string,
+  since: Date,
+  limit: number,
+): Promise<{ embedding: Float32Array; labelId: number | null; confidence: number }[]> {
   const rows = await db
     .selectFrom('prediction')
-    .select('embedding')
+    .select(['embedding', 'label_id', 'confidence'])
     .where('project_id', '=', projectId)
     .where('encoder', '=', encoder)
     .where('created_at', '>=', since)
@@ -58,21 +64,32 @@ export async function listRecentPredictionEmbeddings(db: Db, projectId: number, 
     .orderBy('created_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => fromVector(r.embedding!));
+  return rows.map((r) => ({ embedding: fromVector(r.embedding!), labelId: r.label_id, confidence: r.confidence }));
 }
 
-/** Embeddings of up to `limit` labeled samples, a random sample (what the model was trained on). */
-export async function sampleTrainingEmbeddings(db: Db, projectId: number, encoder: string, limit: number): Promise<Float32Array[]> {
+/**
+ * A random sample of up to `limit` of the project's imported samples (production inputs that joined
+ * the pool excluded), with the live model's predicted label and confidence where the queue has
+ * them (unlabeled samples), else the sample's resolved label and no confidence.
+ */
+export async function samplePoolReference(
+  db: Db,
+  projectId: number,
+  encoder: string,
+  limit: number,
+): Promise<{ embedding: Float32Array; labelId: number | null; confidence: number | null }[]> {
   const rows = await db
-    .selectFrom('embedding')
-    .innerJoin('resolution', 'resolution.sample_id', 'embedding.sample_id')
-    .select('embedding.vector')
-    .where('embedding.project_id', '=', projectId)
-    .where('embedding.encoder', '=', encoder)
+    .selectFrom('sample')
+    .innerJoin('embedding', (join) => join.onRef('embedding.sample_id', '=', 'sample.id').on('embedding.encoder', '=', encoder))
+    .leftJoin('sample_score', 'sample_score.sample_id', 'sample.id')
+    .leftJoin('resolution', 'resolution.sample_id', 'sample.id')
+    .select(['embedding.vector', 'sample_score.predicted_label_id', 'sample_score.confidence', 'resolution.label_id'])
+    .where('sample.project_id', '=', projectId)
+    .where('sample.source', '=', 'import')
     .orderBy(sql`random()`)
     .limit(limit)
     .execute();
-  return rows.map((r) => fromVector(r.vector));
+  return rows.map((r) => ({ embedding: fromVector(r.vector), labelId: r.predicted_label_id ?? r.label_id, confidence: r.predicted_label_id === null ? null : r.confidence }));
 }
 
 export interface DriftReport {
@@ -83,8 +100,16 @@ export interface DriftReport {
   alpha: number;
   drifted: boolean;
   productionCount: number;
+  /** Reference samples (a random sample of the pool; 'labeled samples' for checks before it was). */
   trainingCount: number;
   windowStart: Date;
+  reference: string;
+  /** This check alone found a difference (either test below alpha/2); `drifted` is the alarm. */
+  signal: boolean | null;
+  /** MMD² over its chance threshold (below 1: within chance). */
+  effect: number | null;
+  labelShift: { distance: number; pValue: number; shares: { labelId: number; production: number; reference: number }[] } | null;
+  confidence: { production: number; reference: number | null } | null;
 }
 
 export async function insertDriftReport(db: Db, projectId: number, report: DriftReport): Promise<void> {
@@ -101,6 +126,11 @@ export async function insertDriftReport(db: Db, projectId: number, report: Drift
       production_count: report.productionCount,
       training_count: report.trainingCount,
       window_start: report.windowStart,
+      reference: report.reference,
+      signal: report.signal,
+      effect: report.effect !== null && Number.isFinite(report.effect) ? report.effect : null,
+      label_shift: report.labelShift ? JSON.stringify(report.labelShift) : null,
+      confidence: report.confidence ? JSON.stringify(report.confidence) : null,
     })
     .execute();
 }
@@ -118,6 +148,11 @@ export async function listDriftReports(db: Db, projectId: number, limit: number)
     productionCount: r.production_count,
     trainingCount: r.training_count,
     windowStart: r.window_start,
+    reference: r.reference,
+    signal: r.signal,
+    effect: r.effect,
+    labelShift: r.label_shift as DriftReport['labelShift'],
+    confidence: r.confidence as DriftReport['confidence'],
   }));
 }
 
@@ -196,7 +231,13 @@ export async function predictionSummary(db: Db, projectId: number, since: Date) 
   };
 }
 
-/** Whether the project's latest drift check found drift (false before any check). */
+/** Whether the project's latest drift check signalled on its own (null before any check, or for checks before signals were recorded). */
+export async function findLatestDriftSignal(db: Db, projectId: number): Promise<boolean | null> {
+  const row = await db.selectFrom('drift_report').select('signal').where('project_id', '=', projectId).orderBy('computed_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.signal ?? null;
+}
+
+/** Whether the project's latest drift check sounded the alarm (false before any check). */
 export async function findLatestDrift(db: Db, projectId: number): Promise<boolean> {
   const row = await db.selectFrom('drift_report').select('drifted').where('project_id', '=', projectId).orderBy('computed_at', 'desc').limit(1).executeTakeFirst();
   return row?.drifted ?? false;

@@ -12,6 +12,8 @@ export interface Sample {
   contentHash: string;
   source: string;
   createdAt: Date;
+  /** When it was drawn as a random check sample (the evaluation slice), if it was. */
+  checkAt: Date | null;
 }
 
 /** What the import service hands to `insertSamples`. */
@@ -33,6 +35,7 @@ export function sampleRowToSample(row: SampleRow): Sample {
     contentHash: row.content_hash,
     source: row.source,
     createdAt: row.created_at,
+    checkAt: row.check_at ?? null,
   };
 }
 

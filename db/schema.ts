@@ -80,6 +80,8 @@ export interface SampleTable {
   content_hash: string;
   source: Generated<string>;
   created_at: Timestamp;
+  /** When the sample was drawn at random from the pool as a check sample (the evaluation slice). */
+  check_at: Timestamp | null;
 }
 export interface SampleImageTable {
   sample_id: number;
@@ -157,6 +159,11 @@ export interface OofPredictionTable {
   sample_id: number;
   label_id: number;
   proba: number[];
+}
+export interface EvaluationPredictionTable {
+  model_version_id: number;
+  sample_id: number;
+  label_id: number;
 }
 export interface SampleScoreTable {
   sample_id: number;
@@ -256,6 +263,11 @@ export interface DriftReportTable {
   production_count: number;
   training_count: number;
   window_start: Timestamp;
+  reference: Generated<string>;
+  signal: boolean | null;
+  effect: number | null;
+  label_shift: Json | null;
+  confidence: Json | null;
 }
 export interface WebhookTable {
   id: Generated<number>;
@@ -327,6 +339,7 @@ export interface Database {
   prediction: PredictionTable;
   embedding_cache: EmbeddingCacheTable;
   oof_prediction: OofPredictionTable;
+  evaluation_prediction: EvaluationPredictionTable;
   sample_score: SampleScoreTable;
   assignment: AssignmentTable;
   suspect: SuspectTable;

@@ -8,6 +8,8 @@ export interface TrainingSample {
   text: string | null;
   labelId: number | null;
   vector: Float32Array;
+  /** A random check sample (the evaluation slice). */
+  check: boolean;
 }
 
 /** Samples per page of {@link loadTrainingSamples}: about 30 MB of vector text. */
@@ -27,13 +29,13 @@ export async function loadTrainingSamples(db: Db, projectId: number, encoder: st
         .selectFrom('sample')
         .innerJoin('embedding', (join) => join.onRef('embedding.sample_id', '=', 'sample.id').on('embedding.encoder', '=', encoder))
         .leftJoin('resolution', 'resolution.sample_id', 'sample.id')
-        .select(['sample.id', 'sample.content_hash', 'sample.text', 'resolution.label_id', 'embedding.vector'])
+        .select(['sample.id', 'sample.content_hash', 'sample.text', 'resolution.label_id', 'embedding.vector', 'sample.check_at'])
         .where('sample.project_id', '=', projectId)
         .where('sample.id', '>', after)
         .orderBy('sample.id')
         .limit(TRAINING_PAGE)
         .execute();
-      for (const r of rows) out.push({ sampleId: r.id, contentHash: r.content_hash, text: r.text, labelId: r.label_id, vector: fromVector(r.vector) });
+      for (const r of rows) out.push({ sampleId: r.id, contentHash: r.content_hash, text: r.text, labelId: r.label_id, vector: fromVector(r.vector), check: r.check_at !== null });
       if (rows.length < TRAINING_PAGE) return out;
       after = rows.at(-1)!.id;
     }

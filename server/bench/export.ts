@@ -100,7 +100,7 @@ try {
   server = startServer(database.connectionString);
   await until('the server', async () => ((await fetch(`${base}/healthz`).catch(() => undefined))?.status ? true : undefined), 120_000);
   // A small export first, so start-up allocations (route code, pools) are not counted as growth.
-  const warmUp = IMAGE_KB ? 'format=zip&label=bag&split=held-out' : 'format=jsonl&label=pin_blocked&split=held-out';
+  const warmUp = IMAGE_KB ? 'format=zip&label=bag&split=check' : 'format=jsonl&label=pin_blocked&split=check';
   await fetch(`${base}/api/v1/projects/${projectId}/export?${warmUp}`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer());
   for (const format of IMAGE_KB ? (['zip'] as const) : (['csv', 'jsonl'] as const)) {
     console.log(JSON.stringify({ samples: SIZE, ...(await download(server.pid!, `${base}/api/v1/projects/${projectId}/export?format=${format}`, key, format)) }));

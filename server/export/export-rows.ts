@@ -3,15 +3,17 @@
  * from db/exports.ts.
  */
 import type { ExportSample } from '#db/exports.ts';
-import { isHeldOut } from '#trainer/ml/split.ts';
 import { csvRow } from './csv.ts';
 import { exportColumnsFor } from './export-layout.ts';
 
-export type Split = 'train' | 'held-out';
+export type Split = 'train' | 'check';
 
-/** The trainer's fixed split for a sample: held out by content hash, exactly as training decides it. */
-export function splitOf(contentHash: string): Split {
-  return isHeldOut(contentHash) ? 'held-out' : 'train';
+/**
+ * A sample's split: 'check' for a random check sample (drawn at random from the pool; the accuracy
+ * on the Models page is measured on these by a model that never trained on them), else 'train'.
+ */
+export function splitOf(sample: Pick<ExportSample, 'check'>): Split {
+  return sample.check ? 'check' : 'train';
 }
 
 /**
@@ -27,7 +29,7 @@ function toRecord(sample: ExportSample, dataType: 'text' | 'image', imagePath?: 
     metadata: sample.metadata,
     label: sample.label,
     resolution: sample.resolution,
-    split: splitOf(sample.contentHash),
+    split: splitOf(sample),
     annotations: sample.annotations,
     prediction: sample.prediction,
     confidence: sample.confidence,

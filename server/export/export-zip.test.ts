@@ -19,7 +19,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 function sample(id: number, patch: Partial<ExportSample> = {}): ExportSample {
-  return { id, text: null, imageName: `cats/${id}.png`, metadata: { fileName: `${id}.png` }, contentHash: `h${id}`, label: null, resolution: null, prediction: null, confidence: null, annotations: [], ...patch };
+  return { id, text: null, imageName: `cats/${id}.png`, metadata: { fileName: `${id}.png` }, contentHash: `h${id}`, check: false, label: null, resolution: null, prediction: null, confidence: null, annotations: [], ...patch };
 }
 
 const images = new Map([1, 2, 3, 4].map((id) => [id, id === 4 ? encodeGif(id, 1) : encodePng(id, id)]));

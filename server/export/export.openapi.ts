@@ -17,7 +17,7 @@ const operation: OperationObject = {
   operationId: 'exportProjectData',
   summary: "Export a project's data",
   description:
-    "Every sample (id order) with its final label and how it was resolved, its split (the trainer's fixed held-out 20%, decided by content hash), every annotation (annotator, email, time, durationMs) and the live model version's prediction where the trainer scored the sample (unlabeled samples). Streamed: any size in constant server memory. Needs an API key with the export scope, or a signed-in lead or owner (session cookie). CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading ' — the import removes it again. A CSV or JSONL export of a text project, and a zip export of any project, imports back into a project with the same labels.",
+    "Every sample (id order) with its final label and how it was resolved, its split (check: a random check sample, drawn at random from the pool, on which the Models page measures accuracy; train: every other sample), every annotation (annotator, email, time, durationMs) and the live model version's prediction where the trainer scored the sample (unlabeled samples). Streamed: any size in constant server memory. Needs an API key with the export scope, or a signed-in lead or owner (session cookie). CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading ' — the import removes it again. A CSV or JSONL export of a text project, and a zip export of any project, imports back into a project with the same labels.",
   tags: ['Exports'],
   security: [{ apiKey: [] }],
   parameters: [
@@ -32,7 +32,7 @@ const operation: OperationObject = {
       example: 'jsonl',
     },
     { name: 'resolved', in: 'query', required: false, description: 'true: only samples with a final label.', schema: { type: 'string', enum: ['true', 'false'] }, example: 'true' },
-    { name: 'split', in: 'query', required: false, description: 'Only the training or the held-out split.', schema: { type: 'string', enum: ['train', 'held-out'] }, example: 'held-out' },
+    { name: 'split', in: 'query', required: false, description: 'Only the random check samples (check) or every other sample (train).', schema: { type: 'string', enum: ['train', 'check'] }, example: 'check' },
     { name: 'label', in: 'query', required: false, description: 'Only samples resolved to this label (by name).', schema: { type: 'string', minLength: 1, maxLength: 200 }, example: 'card_arrival' },
   ],
   responses: {
@@ -69,7 +69,7 @@ const schemas: Record<string, SchemaObject> = {
       metadata: { type: 'object', description: 'The columns imported with the sample.' },
       label: { type: ['string', 'null'], description: 'The final label; null while unresolved.' },
       resolution: { type: ['string', 'null'], description: 'How the final label was reached: single, agreement or review; null while unresolved.' },
-      split: { type: 'string', enum: ['train', 'held-out'], description: 'Fixed by content hash, as the trainer splits.' },
+      split: { type: 'string', enum: ['train', 'check'], description: 'check: a random check sample (the evaluation slice); train: any other sample.' },
       annotations: { type: 'array', items: ref('ExportAnnotation'), description: 'Oldest first.' },
       prediction: { type: ['string', 'null'], description: "The live version's predicted label, where the trainer scored this sample (the unlabeled pool)." },
       // No `type`: a number, or null with no prediction (the document's schema type has no number-or-null).

@@ -7,7 +7,7 @@ import { ExportParams, ExportQuery } from './export.schema.ts';
 import { openExport, type ExportPrincipal } from './export.service.ts';
 
 /**
- * `GET /api/v1/projects/:projectId/export?format=csv|jsonl|zip&resolved=true&split=train|held-out&label=NAME`:
+ * `GET /api/v1/projects/:projectId/export?format=csv|jsonl|zip&resolved=true&split=train|check&label=NAME`:
  * the project's samples, streamed. Authenticated by an `Authorization: Bearer` API key with the
  * `export` scope when the header is present, else by the session cookie. Rate- and
  * concurrency-limited per key or user (see transferLimit).

@@ -11,7 +11,7 @@ export const ExportQuery = z
   .object({
     format: z.enum(['csv', 'jsonl', 'zip'], { errorMap: () => ({ message: 'format must be csv, jsonl or zip' }) }).default('csv'),
     resolved: flag.default('false'),
-    split: z.enum(['train', 'held-out'], { errorMap: () => ({ message: 'split must be train or held-out' }) }).optional(),
+    split: z.enum(['train', 'check'], { errorMap: () => ({ message: "split must be train or check (random check samples; the fixed held-out split was replaced by them)" }) }).optional(),
     label: storableText('label').trim().min(1, 'name a label').max(200).optional(),
   })
   .strict();

@@ -60,7 +60,7 @@ interface ExportFilters {
   resolvedOnly: boolean;
   labelId?: number;
   modelVersionId: number | null;
-  split?: 'train' | 'held-out';
+  split?: 'train' | 'check';
 }
 
 async function authorizeExport(deps: AppDeps, principal: ExportPrincipal, projectId: number): Promise<Project> {
@@ -78,13 +78,13 @@ async function authorizeExport(deps: AppDeps, principal: ExportPrincipal, projec
 /**
  * Keyset pagination by sample id: each batch starts after the last id of the one before, so every
  * sample appears once even while labeling goes on (each batch is read as of its own query).
- * The split is a function of the content hash, so it filters in memory, batch by batch.
+ * The split filters in memory, batch by batch.
  */
 async function* readBatches(deps: AppDeps, filters: ExportFilters): AsyncGenerator<ExportSample[]> {
   let afterId = 0;
   for (;;) {
     const batch = await listExportBatch(deps.db, { ...filters, afterId, limit: EXPORT_BATCH });
-    const kept = filters.split ? batch.filter((s) => splitOf(s.contentHash) === filters.split) : batch;
+    const kept = filters.split ? batch.filter((s) => splitOf(s) === filters.split) : batch;
     if (kept.length > 0) yield kept;
     if (batch.length < EXPORT_BATCH) return;
     afterId = batch[batch.length - 1]!.id;

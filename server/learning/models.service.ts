@@ -5,7 +5,7 @@ import type { User } from '#db/users.ts';
 import { ProjectSettings, readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { requestScoring } from '#trainer/jobs/triggers.ts';
 import { dispatchWebhookEvent } from '#trainer/jobs/webhook-dispatch.ts';
-import { PROMOTION_RULE } from '#trainer/ml/train-version.ts';
+import { PROMOTION_RULE } from '#trainer/ml/evaluation.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { IMAGE_ENCODER_NAME, describeImageModel } from '#trainer/ml/encoders/image-encoder.ts';
 import { AppError } from '../errors.ts';
@@ -19,8 +19,14 @@ export interface ModelVersionSummary {
   version: number;
   status: ModelVersion['status'];
   labelCount: number;
+  /** On the random check samples (unbiased for the project's data), with its 95% interval and count. */
   accuracy: number | null;
+  accuracyLow: number | null;
+  accuracyHigh: number | null;
   macroF1: number | null;
+  /** Labeled random check samples the accuracy was measured on (0: none, and `accuracy` is null). */
+  checkCount: number;
+  /** Cross-validated over every label, mostly the queue's picks (hard cases): a second opinion. */
   cvAccuracy: number | null;
   trainMs: number | null;
   labelToLiveMs: number | null;
@@ -30,18 +36,26 @@ export interface ModelVersionSummary {
   promotion: Record<string, unknown> | null;
 }
 
-type MetricsShape = { heldOut?: { accuracy: number; macroF1: number } | null; crossValidation?: { accuracy: number; macroF1: number } };
+type Estimate = { value: number; low: number; high: number; n: number };
+type MetricsShape = {
+  evaluation?: { n: number; accuracy: Estimate; macroF1: Estimate } | null;
+  crossValidation?: { accuracy: number; macroF1: number };
+};
 
 function summarise(v: ModelVersion): ModelVersionSummary {
   const m = v.metrics as MetricsShape;
-  const best = m.heldOut ?? m.crossValidation;
+  // Versions trained before the evaluation slice have no unbiased figure: they show none.
+  const e = m.evaluation ?? null;
   return {
     id: v.id,
     version: v.version,
     status: v.status,
     labelCount: v.labelCount,
-    accuracy: best?.accuracy ?? null,
-    macroF1: best?.macroF1 ?? null,
+    accuracy: e?.accuracy.value ?? null,
+    accuracyLow: e?.accuracy.low ?? null,
+    accuracyHigh: e?.accuracy.high ?? null,
+    macroF1: e?.macroF1.value ?? null,
+    checkCount: e?.n ?? 0,
     cvAccuracy: m.crossValidation?.accuracy ?? null,
     trainMs: v.trainMs,
     labelToLiveMs: v.labelToLiveMs,

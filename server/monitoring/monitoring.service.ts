@@ -3,14 +3,14 @@ import { listLabels } from '#db/labels.ts';
 import { listDriftReports, predictionSummary, predictionTraffic } from '#db/predictions.ts';
 import { readProjectSettings } from '#trainer/jobs/project-settings.ts';
 import { requestDriftCheck } from '#trainer/jobs/triggers.ts';
-import { DRIFT_ALPHA } from '#trainer/ml/drift.ts';
+import { DRIFT_ALPHA, describeEffect } from '#trainer/ml/drift.ts';
 import type { AppDeps } from '../deps.ts';
 import type { ProjectAccess } from '../projects/projects.service.ts';
 import type { MonitoringInput } from './monitoring.schema.ts';
 
 /** How the statistic is described wherever drift is shown. */
 export const DRIFT_METHOD =
-  `Maximum mean discrepancy (MMD², Gaussian kernel, median-distance width) between the embeddings of up to 300 recent production inputs (last 7 days) and up to 300 labeled samples, with a 200-permutation test: drift when p < ${DRIFT_ALPHA}.`;
+  `Up to 300 recent production inputs (last 7 days) are compared with a fresh random sample of up to 300 samples of your imported data (production inputs that joined the pool left out): their embeddings by maximum mean discrepancy (MMD², Gaussian kernel, median-distance width, 200-permutation test) and the model's predicted labels by total variation distance (1,000-permutation test), each at p < ${DRIFT_ALPHA / 2}. On traffic like your data one check signals about ${DRIFT_ALPHA * 100}% of the time; the alarm sounds only when two checks in a row signal, so checks every 200 predictions do not pile up false alarms.`;
 
 /** The monitoring page: traffic, latency, confidence, label mix against training, drift. */
 export async function getMonitoring(deps: AppDeps, access: ProjectAccess, input: MonitoringInput) {
@@ -41,8 +41,18 @@ export async function getMonitoring(deps: AppDeps, access: ProjectAccess, input:
     drift: {
       method: DRIFT_METHOD,
       alpha: DRIFT_ALPHA,
-      latest: drift[0] ? { ...drift[0], computedAt: drift[0].computedAt.toISOString(), windowStart: drift[0].windowStart.toISOString() } : null,
-      history: drift.map((d) => ({ computedAt: d.computedAt.toISOString(), value: d.value, pValue: d.pValue, drifted: d.drifted })),
+      latest: drift[0]
+        ? {
+            ...drift[0],
+            computedAt: drift[0].computedAt.toISOString(),
+            windowStart: drift[0].windowStart.toISOString(),
+            effectWords: drift[0].effect === null ? null : describeEffect(drift[0].effect),
+            labelShift: drift[0].labelShift
+              ? { ...drift[0].labelShift, shares: drift[0].labelShift.shares.map((x) => ({ ...x, name: labels.find((l) => l.id === x.labelId)?.name ?? `label #${x.labelId}` })) }
+              : null,
+          }
+        : null,
+      history: drift.map((d) => ({ computedAt: d.computedAt.toISOString(), value: d.value, pValue: d.pValue, drifted: d.drifted, signal: d.signal, effect: d.effect })),
     },
     feedbackBelowConfidence: readProjectSettings(access.project.settings).feedbackBelowConfidence,
   };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { replaceQueue } from '#db/queue.ts';
-import { isHeldOut } from '#trainer/ml/evaluate.ts';
+import { drawCheckSamples } from '#db/evaluation.ts';
 import { startTestApp, type TestApp } from '#test/setup/app.ts';
 import { databaseBackends } from '#test/setup/databases.ts';
 import type { TestClient } from '#test/setup/http.ts';
@@ -61,6 +61,7 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
     labelIds = Object.fromEntries(project.labels.map((l) => [l.name, l.id]));
     const samples = await app.deps.db.selectFrom('sample').select(['id', 'text']).where('project_id', '=', projectId).execute();
     sampleIds = new Map(samples.map((s) => [s.text!, s.id]));
+    await drawCheckSamples(app.deps.db, projectId, 2);
     const annotate = (who: Who, text: string, label: string, durationMs: number) =>
       clients[who].mutate('labeling.annotate', { projectId, sampleId: sampleIds.get(text), labelId: labelIds[label], durationMs });
     await annotate('annotator', TEXTS[0]!, 'a', 1200);
@@ -108,9 +109,10 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
     expect(Number.isNaN(Date.parse(first.annotations[0]!.createdAt))).toBe(false);
     expect(byId.get(sampleIds.get(TEXTS[1]!)!)!.text).toBe(TEXTS[1]);
     expect(byId.get(sampleIds.get('plain one')!)).toMatchObject({ label: null, resolution: null, prediction: 'b', confidence: 0.75, annotations: [] });
-    const hashes = await app.deps.db.selectFrom('sample').select(['id', 'content_hash']).where('project_id', '=', projectId).execute();
-    // The split is the trainer's own rule on the content hash.
-    for (const h of hashes) expect(byId.get(h.id)!.split).toBe(isHeldOut(h.content_hash) ? 'held-out' : 'train');
+    const checks = await app.deps.db.selectFrom('sample').select(['id', 'check_at']).where('project_id', '=', projectId).execute();
+    // The split says which samples are random check samples (drawn in beforeAll).
+    expect(checks.filter((c) => c.check_at !== null).length).toBeGreaterThanOrEqual(2);
+    for (const c of checks) expect(byId.get(c.id)!.split).toBe(c.check_at ? 'check' : 'train');
   });
 
   it('streams JSONL and applies the resolved, label and split filters', async () => {
@@ -121,7 +123,7 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
     expect(resolved.map((r) => r.text).sort()).toEqual([TEXTS[0], TEXTS[1], TEXTS[2], TEXTS[6]].sort());
     const onlyA = readJsonl(await (await clients.lead.request(path('?format=jsonl&label=a'))).text());
     expect(onlyA.map((r) => r.text).sort()).toEqual([TEXTS[1], TEXTS[6]].sort());
-    for (const split of ['train', 'held-out'] as const) {
+    for (const split of ['train', 'check'] as const) {
       const rows = readJsonl(await (await clients.lead.request(path(`?format=jsonl&split=${split}`))).text());
       expect(rows.map((r) => r.id)).toEqual(all.filter((r) => r.split === split).map((r) => r.id));
     }
@@ -163,7 +165,7 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
   it('answers bad parameters with 400 and a clear message', async () => {
     const cases: [string, RegExp][] = [
       ['?format=xml', /format must be csv, jsonl or zip/],
-      ['?split=test', /split must be train or held-out/],
+      ['?split=test', /split must be train or check/],
       ['?resolved=yes', /resolved: use true or false/],
       ['?label=nope', /label "nope" is not in this project's label set/],
       ['?format=csv&format=jsonl', /format/],
@@ -185,7 +187,8 @@ describe.each(databaseBackends())('data export over HTTP on %s', (backend) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ rows: TEXTS.length, imported: TEXTS.length, labeled: 4 });
     const again = await (await clients.owner.request(path(`?format=${format}`, fresh))).text();
-    const key = (rows: Row[]) => rows.map((r) => [r.text, r.label, r.metadata, r.split]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    // The split is not carried over: a project draws its own random check samples from its own pool.
+    const key = (rows: Row[]) => rows.map((r) => [r.text, r.label, r.metadata]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
     const read = format === 'csv' ? readCsv : readJsonl;
     expect(key(read(again))).toEqual(key(read(exported)));
     // The owner is the copy's only member: their own annotations come back as they were; the other

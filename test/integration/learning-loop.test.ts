@@ -87,11 +87,15 @@ describe('learning loop: import → embed → label through the API → one trai
     await new Promise((r) => setTimeout(r, 1500));
     expect(events.filter((e) => e.type === 'train.started' && e.projectId === project.id)).toHaveLength(1);
 
-    const list = await client.query<{ versions: { version: number; status: string; labelCount: number; accuracy: number | null }[] }>('models.list', { projectId: project.id });
+    const list = await client.query<{ versions: { version: number; status: string; labelCount: number; accuracy: number | null; accuracyLow: number | null; accuracyHigh: number | null; checkCount: number; cvAccuracy: number }[] }>('models.list', { projectId: project.id });
     expect(list.versions).toHaveLength(1);
-    expect(list.versions[0]).toMatchObject({ version: 1, status: 'active', labelCount: 24 });
+    // The queue's 10th and 20th places were random check samples: the accuracy is measured on them.
+    expect(list.versions[0]).toMatchObject({ version: 1, status: 'active', labelCount: 24, checkCount: 2 });
+    const v1 = list.versions[0]!;
+    expect(v1.accuracyLow!).toBeLessThanOrEqual(v1.accuracy!);
+    expect(v1.accuracyHigh!).toBeGreaterThanOrEqual(v1.accuracy!);
     // Three well-separated intents: even 24 labels should beat chance (1/3) by far.
-    expect(list.versions[0]!.accuracy).toBeGreaterThan(0.6);
+    expect(v1.cvAccuracy).toBeGreaterThan(0.6);
 
     const next = await client.query<{ why: { strategy: string; reason: string; guess: { labelId: number } | null } }>('labeling.next', { projectId: project.id });
     expect(next.why.strategy).toBe('diverse-margin');

@@ -222,8 +222,11 @@ describe('prediction API', () => {
     // Under 200 predictions in all, so no automatic check runs in between.
     const shifted = banking77Rows(['pin_blocked', 'terminate_account', 'get_physical_card', 'apple_pay_or_google_pay', 'cash_withdrawal_charge'], 20).map((r) => r.text);
     await send(shifted);
+    // One check that signals is not yet an alarm; the next one, still signalling, is.
+    const first = await checkDrift();
+    expect(first.data).toMatchObject({ signal: true, drifted: false });
     const loud = await checkDrift();
-    expect(loud.data.drifted).toBe(true);
+    expect(loud.data).toMatchObject({ signal: true, drifted: true });
     // With feedback while drifted on, even confident predictions now join the pool.
     await project.owner.mutate('models.updateSettings', { projectId: project.projectId, settings: { feedbackWhenDrifted: true } });
     const oddOne = 'How do I get a refund for a duplicate charge on my statement?';
@@ -236,7 +239,7 @@ describe('prediction API', () => {
     const overview = await project.owner.query<{
       summary: { count: number; p50Ms: number; confidenceHistogram: number[] };
       labelMix: { name: string; production: number; trainingShare: number }[];
-      drift: { latest: { drifted: boolean; statistic: string } | null; history: unknown[]; method: string };
+      drift: { latest: { drifted: boolean; statistic: string; reference: string; effect: number | null; labelShift: { distance: number } | null } | null; history: unknown[]; method: string };
       traffic: { count: number }[];
     }>('monitoring.overview', { projectId: project.projectId });
     expect(overview.summary.count).toBe(shifted.length + unseen.length + 1);
@@ -245,8 +248,10 @@ describe('prediction API', () => {
     expect(overview.labelMix.reduce((s, m) => s + m.production, 0)).toBe(overview.summary.count);
     expect(overview.labelMix.reduce((s, m) => s + m.trainingShare, 0)).toBeCloseTo(1, 5);
     expect(overview.traffic.reduce((s, t) => s + t.count, 0)).toBe(overview.summary.count);
-    expect(overview.drift.latest).toMatchObject({ drifted: true, statistic: 'mmd2-rbf' });
-    expect(overview.drift.history).toHaveLength(2);
+    expect(overview.drift.latest).toMatchObject({ drifted: true, statistic: 'mmd2-rbf', reference: 'random sample of the imported pool' });
+    expect(overview.drift.latest!.effect).toBeGreaterThan(1);
+    expect(overview.drift.latest!.labelShift!.distance).toBeGreaterThan(0);
+    expect(overview.drift.history).toHaveLength(3);
     expect(overview.drift.method).toMatch(/MMD/);
   }, 120_000);
 });

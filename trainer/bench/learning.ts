@@ -55,14 +55,14 @@ const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
 };
 const [cold, coldS] = await timed(() => trainVersion(examplesWith(5000), classes.length, { kind: 'softmax', seed: 1 }));
 console.log(`train_eval_5000_cold_s: ${coldS.toFixed(2)}`);
-console.log(`train_eval_5000_cold_heldout_accuracy: ${cold.metrics.heldOut?.accuracy.toFixed(3)}`);
+console.log(`train_eval_5000_cold_heldout_accuracy: ${cold.metrics.evaluation?.accuracy.value.toFixed(3)}`);
 console.log(`train_eval_5000_cold_cv_accuracy: ${cold.metrics.crossValidation.accuracy.toFixed(3)}`);
 const before = await trainVersion(examplesWith(4990), classes.length, { kind: 'softmax', seed: 1 });
 const [steady, steadyS] = await timed(() =>
   trainVersion(examplesWith(5000), classes.length, { kind: 'softmax', seed: 1, previous: before.warmState }),
 );
 console.log(`train_eval_5000_s: ${steadyS.toFixed(2)} (after a version at 4,990 labels; L2 ${steady.metrics.l2Choice})`);
-console.log(`train_eval_5000_heldout_accuracy: ${steady.metrics.heldOut?.accuracy.toFixed(3)}`);
+console.log(`train_eval_5000_heldout_accuracy: ${steady.metrics.evaluation?.accuracy.value.toFixed(3)}`);
 console.log(`train_eval_5000_cv_accuracy: ${steady.metrics.crossValidation.accuracy.toFixed(3)}`);
 
 const report = await simulate(pool, testSplit, classes.length, {

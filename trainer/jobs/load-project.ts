@@ -37,6 +37,7 @@ export async function loadProjectSnapshot(db: Db, encoders: EncoderPool, project
     vector: s.vector,
     text: s.text,
     label: s.labelId === null ? null : (classOf.get(s.labelId) ?? null),
+    check: s.check,
   }));
   return { project, settings: readProjectSettings(project.settings), labels, encoder, samples, examples, active: await loadActive(db, activeVersion, labels) };
 }

@@ -16,6 +16,13 @@ export const ProjectSettings = z.object({
   headKind: z.enum(['softmax', 'mlp']).default('softmax'),
   /** Show the model's guess in the labeling view (hide it to avoid anchoring annotators). */
   showModelGuess: z.boolean().default(true),
+  /**
+   * Every this-many-th place in the labeling queue holds a random check sample: drawn uniformly at
+   * random from the pool, shown without the model's guess, and never trained on by the model whose
+   * accuracy it measures. They make the evaluation slice, what every accuracy figure is measured on.
+   * Null turns them off (then only cross-validation on the queue's picks is shown).
+   */
+  checkEvery: z.number().int().min(2).max(100).nullable().default(10),
   /** How many annotators label each sample before it is resolved (agreement) or goes to review. */
   overlap: z.number().int().min(1).max(5).default(1),
   /** An annotator's hold on the sample in front of them lapses after this long without a label. */

@@ -9,8 +9,12 @@ import { featuresOf } from '../ml/train-version.ts';
 import { explainChoice, rankPool } from '../ml/strategies.ts';
 import { refreshSampleMap, writeRareCandidates } from './review-data.ts';
 import { argmax } from '../ml/metrics.ts';
+import { interleaveChecks, pendingChecksWanted } from '../ml/evaluation.ts';
+import { drawCheckSamples } from '#db/evaluation.ts';
 
 const BATCH_SIZE = 20;
+/** Why a check sample is in the queue, as the labeling view says it. */
+export const CHECK_REASON = 'random check sample: drawn at random from your data to measure the model honestly (no guess shown)';
 
 export interface ScoreDeps {
   db: Db;
@@ -28,7 +32,8 @@ export function createScoreProcessor(deps: ScoreDeps) {
 
 /**
  * Re-ranks the unlabeled pool: the project's strategy over the active model's probabilities, or
- * diversity sampling over embeddings before any model exists. Writes the queue and tells browsers.
+ * diversity sampling over embeddings before any model exists, with a random check sample at every
+ * `checkEvery`-th place (see db/evaluation.ts). Writes the queue and tells browsers.
  */
 export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): Promise<ScoreResult> {
   const { project, settings, labels, active } = snapshot;
@@ -44,7 +49,18 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
   });
   const names = labels.map((l) => l.name);
   const noModelYet = 'spread across the data: no model yet';
-  const entries: QueueEntry[] = order.map((poolIndex, rank) => {
+  const waiting = new Set(await drawCheckSamples(deps.db, project.id, pendingChecksWanted(settings.checkEvery)));
+  const checks = pool.flatMap((p, i) => (waiting.has(p.sample.sampleId) ? [i] : []));
+  const queued = interleaveChecks(
+    order.filter((i) => !waiting.has(pool[i]!.sample.sampleId)),
+    checks,
+    settings.checkEvery,
+  );
+  const entries: QueueEntry[] = queued.map((poolIndex, rank) => {
+    if (waiting.has(pool[poolIndex]!.sample.sampleId)) {
+      // No guess on a check sample: an annotator nudged toward the model's answer would flatter it.
+      return { sampleId: pool[poolIndex]!.sample.sampleId, rank, strategy: 'check', modelVersionId: active?.version.id ?? null, predictedLabelId: null, confidence: null, explanation: { reason: CHECK_REASON, withoutGuess: CHECK_REASON, top: [] } };
+    }
     const p = proba?.[poolIndex];
     const best = p ? argmax(p) : -1;
     return {

@@ -9,7 +9,9 @@ import { TrainPayload, type TrainResult } from './train.job.ts';
 import { loadProjectSnapshot } from './load-project.ts';
 import { scoreProject } from './score.processor.ts';
 import { requestTraining } from './triggers.ts';
-import { canTrain, decidePromotion, trainVersion, warmStateBytes, type WarmState } from '../ml/train-version.ts';
+import { canTrain, trainVersion, warmStateBytes, type WarmState } from '../ml/train-version.ts';
+import { decidePromotion } from '../ml/evaluation.ts';
+import { findEvaluationPredictions, insertEvaluationPredictions } from '#db/evaluation.ts';
 import { packModel } from '../ml/model-blob.ts';
 import { writeSuspects } from './review-data.ts';
 import { checkReviewQueue, dispatchWebhookEvent } from './webhook-dispatch.ts';
@@ -28,8 +30,9 @@ export interface TrainDeps {
 }
 
 /**
- * One training run: fit, evaluate (held-out + k-fold), record an immutable version, promote it if
- * it is not worse than the live one, re-rank the pool. Progress and results go to the browsers.
+ * One training run: fit, evaluate (random check samples + k-fold), record an immutable version,
+ * promote it unless it is credibly worse than the live one on the same check samples, re-rank the
+ * pool. Progress and results go to the browsers.
  */
 export function createTrainProcessor(deps: TrainDeps) {
   const warmStates = deps.warmStates ?? new WarmStates(WARM_PROJECTS, deps.warmStateBytes ?? WARM_STATE_BYTES);
@@ -122,14 +125,8 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
   });
   warmStates.put(projectId, trained.warmState);
   await publish('train.progress', { stage: 'evaluated', ms: Date.now() - started });
-  const decision = decidePromotion({
-    examples: snapshot.examples,
-    candidate: trained.head,
-    candidateTrainedOnHeldOut: trained.metrics.trainedOnHeldOut,
-    active: snapshot.active?.head,
-    activeTrainedOnHeldOut: snapshot.active?.version.metrics.trainedOnHeldOut === true,
-    numClasses,
-  });
+  // What the live version's evaluation model predicted for the check samples, to compare on the same ones.
+  const livePredictions = snapshot.active ? await findEvaluationPredictions(deps.db, snapshot.active.version.id) : undefined;
   const serialized = trained.head.serialize();
   const labelIds = snapshot.labels.map((l) => l.id);
   const weights = packModel({ meta: { labelIds, encoder: snapshot.encoder, head: serialized.meta }, weights: serialized.weights });
@@ -155,11 +152,25 @@ async function train(deps: TrainDeps, job: Job, payload: TrainPayload, warmState
         proba: Array.from(trained.oof[i]!),
       }))
     );
-    const promotion = { ...decision, automatic: true };
+    const evaluated = trained.evaluation.indices.map((exampleIndex, i) => ({
+      sampleId: snapshot.samples[exampleIndex]!.sampleId,
+      labelId: labelIds[trained.evaluation.predicted[i]!]!,
+    }));
+    await insertEvaluationPredictions(trx, created.id, evaluated);
+    const truth = new Map(snapshot.samples.flatMap((s) => (s.check && s.labelId !== null ? [[s.sampleId, s.labelId] as const] : [])));
+    const decision = decidePromotion({
+      candidateName: `v${created.version}`,
+      liveName: snapshot.active ? `v${snapshot.active.version.version}` : null,
+      truth,
+      candidate: new Map(evaluated.map((e) => [e.sampleId, e.labelId])),
+      live: livePredictions && livePredictions.size > 0 ? livePredictions : undefined,
+    });
+    const promotion = { promote: decision.promote, reason: decision.reason, comparison: decision.comparison, automatic: true };
     if (decision.promote) await activateModelVersion(trx, { projectId, versionId: created.id, now: now(), promotion });
     else await rejectModelVersion(trx, created.id, promotion);
-    return created;
+    return { ...created, decision };
   });
+  const { decision } = version;
   await publish('model.version', { versionId: version.id, version: version.version, promoted: decision.promote, reason: decision.reason });
   if (decision.promote) {
     await dispatchWebhookEvent(deps, projectId, 'model.promoted', { versionId: version.id, version: version.version, automatic: true, reason: decision.reason, labelCount: version.labelCount });

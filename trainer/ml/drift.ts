@@ -1,18 +1,26 @@
 /**
- * Drift between production inputs and training data, as a two-sample test on embeddings: the
+ * Drift between production inputs and the project's pool, as a two-sample test on embeddings: the
  * squared maximum mean discrepancy (MMD², unbiased) with a Gaussian kernel whose width is the
  * median pairwise distance (the usual heuristic), and a permutation p-value: how often randomly
- * relabeling the pooled samples gives an MMD² at least as large. Drift is declared when
- * p < alpha; with a few hundred samples per side this catches a shift of topic or input format
- * while a fresh sample of the training distribution stays quiet.
+ * relabeling the pooled samples gives an MMD² at least as large. The reference is a random sample
+ * of the imported pool (not the labeled samples, which the queue chose as hard cases), so traffic
+ * that looks like the pool signals at rate alpha and no more.
+ *
+ * Beside it, label shift: the predicted labels of production against the pool's, by total
+ * variation distance with a permutation p-value. Each test runs at alpha/2 (Bonferroni), so one
+ * check signals at rate alpha; the alarm needs two checks in a row to signal (see
+ * {@link driftAlarm}), which keeps repeated automatic checks from multiplying false alarms.
  */
 import { createRandom } from './head-fit.ts';
 
 export interface DriftTest {
   mmd2: number;
   pValue: number;
+  /** p < alpha on its own (one test). */
   drifted: boolean;
   bandwidth: number;
+  /** How many times larger the observed MMD² is than the (1 − alpha) quantile of the permutation MMD²s: below 1 is within chance. */
+  effect: number;
   sizes: { production: number; training: number };
 }
 
@@ -20,7 +28,8 @@ export const DRIFT_ALPHA = 0.01;
 const PERMUTATIONS = 200;
 
 /** Tests whether `production` and `training` embeddings come from the same distribution. */
-export function testDrift(production: Float32Array[], training: Float32Array[], options: { seed?: number; permutations?: number } = {}): DriftTest {
+export function testDrift(production: Float32Array[], training: Float32Array[], options: { seed?: number; permutations?: number; alpha?: number } = {}): DriftTest {
+  const alpha = options.alpha ?? DRIFT_ALPHA;
   const pooled = [...production, ...training];
   const n = production.length;
   if (n < 2 || training.length < 2) throw new Error('drift needs at least two production and two training samples');
@@ -33,12 +42,81 @@ export function testDrift(production: Float32Array[], training: Float32Array[], 
   const permutations = options.permutations ?? PERMUTATIONS;
   let atLeast = 0;
   const order = identity(size);
+  const nulls: number[] = [];
   for (let p = 0; p < permutations; p += 1) {
     shuffle(order, random);
-    if (mmd2(kernel, size, order, n) >= observed) atLeast += 1;
+    const value = mmd2(kernel, size, order, n);
+    nulls.push(value);
+    if (value >= observed) atLeast += 1;
   }
   const pValue = (atLeast + 1) / (permutations + 1);
-  return { mmd2: observed, pValue, drifted: pValue < DRIFT_ALPHA, bandwidth, sizes: { production: n, training: training.length } };
+  nulls.sort((a, b) => a - b);
+  const threshold = nulls[Math.min(nulls.length - 1, Math.floor((1 - alpha) * nulls.length))] ?? 0;
+  const effect = threshold > 0 ? Math.max(0, observed) / threshold : observed > 0 ? Infinity : 0;
+  return { mmd2: observed, pValue, drifted: pValue < alpha, bandwidth, effect, sizes: { production: n, training: training.length } };
+}
+
+/** Label shift between production's predicted labels and the pool's. */
+export interface LabelShift {
+  /** Total variation distance: the share of predictions that would have to change label to match the pool's mix. */
+  distance: number;
+  pValue: number;
+  /** Per label id: its share in production and in the reference. */
+  shares: { labelId: number; production: number; reference: number }[];
+}
+
+/**
+ * Compares two samples of label ids by total variation distance, with a permutation p-value (the
+ * labels pooled and dealt again at random): exact in small samples, where a chi-square test with
+ * dozens of classes and a few hundred predictions is not.
+ */
+export function testLabelShift(production: number[], reference: number[], options: { seed?: number; permutations?: number } = {}): LabelShift {
+  if (production.length === 0 || reference.length === 0) throw new Error('label shift needs predictions on both sides');
+  const ids = [...new Set([...production, ...reference])].sort((a, b) => a - b);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const pooled = Int32Array.from([...production, ...reference].map((id) => index.get(id)!));
+  const n = production.length;
+  const tvd = (order: Int32Array): number => {
+    const a = new Float64Array(ids.length);
+    const b = new Float64Array(ids.length);
+    for (let i = 0; i < order.length; i += 1) (i < n ? a : b)[pooled[order[i]!]!]! += 1;
+    let sum = 0;
+    for (let k = 0; k < ids.length; k += 1) sum += Math.abs(a[k]! / n - b[k]! / (order.length - n));
+    return sum / 2;
+  };
+  const order = identity(pooled.length);
+  const observed = tvd(order);
+  const random = createRandom(options.seed ?? 1);
+  const permutations = options.permutations ?? 1000;
+  let atLeast = 0;
+  for (let p = 0; p < permutations; p += 1) {
+    shuffle(order, random);
+    if (tvd(order) >= observed - 1e-12) atLeast += 1;
+  }
+  const share = (list: number[], id: number) => list.filter((x) => x === id).length / list.length;
+  return {
+    distance: observed,
+    pValue: (atLeast + 1) / (permutations + 1),
+    shares: ids.map((id) => ({ labelId: id, production: share(production, id), reference: share(reference, id) })),
+  };
+}
+
+/**
+ * The alarm rule over repeated checks: a check signals when either test is below alpha/2; the
+ * alarm (banner, webhook, production inputs into the pool) sounds only while the last two checks
+ * both signal. On traffic like the pool a check signals at rate alpha, so the alarm sounds far
+ * less often than once per 1/alpha checks; real drift keeps signalling and sounds at the second.
+ */
+export function driftAlarm(signal: boolean, previousSignal: boolean | null): boolean {
+  return signal && previousSignal === true;
+}
+
+/** Effect size in words for people who do not read p-values. */
+export function describeEffect(effect: number): string {
+  if (effect < 1) return 'within what chance gives';
+  if (effect < 2) return 'slightly different';
+  if (effect < 5) return 'clearly different';
+  return 'very different';
 }
 
 /** Unbiased MMD² of the first `n` of `order` against the rest, from the pooled kernel matrix. */

@@ -1,25 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTensorBackend } from './backend.ts';
-import { assignFolds, crossValidate, crossValidatedProba, isHeldOut, planFolds } from './evaluate.ts';
+import { assignFolds, crossValidate, crossValidatedProba, planFolds } from './evaluate.ts';
 import { fitHead } from './head.ts';
 import { createRandom } from './head-fit.ts';
 import { argmax } from './metrics.ts';
 
 beforeAll(async () => {
   await initTensorBackend({ log: () => {} });
-});
-
-describe('isHeldOut', () => {
-  it('is a stable function of the key holding out about the requested fraction', () => {
-    const keys = Array.from({ length: 20_000 }, (_, i) => `sha256:${(i * 2654435761) >>> 0}`);
-    const held = keys.filter((key) => isHeldOut(key));
-    expect(held.length / keys.length).toBeGreaterThan(0.19);
-    expect(held.length / keys.length).toBeLessThan(0.21);
-    expect(keys.map((key) => isHeldOut(key))).toEqual(keys.map((key) => isHeldOut(key)));
-    expect(keys.filter((key) => isHeldOut(key, 0.5)).length / keys.length).toBeCloseTo(0.5, 1);
-    // A smaller fraction holds out a subset of a larger one, so raising it never moves samples back.
-    expect(keys.every((key) => !isHeldOut(key, 0.1) || isHeldOut(key, 0.2))).toBe(true);
-  });
 });
 
 describe('assignFolds', () => {

@@ -1,6 +1,6 @@
 /**
- * How a ModelVersion is evaluated: a fixed held-out split decided by each Sample's key, and k-fold
- * out-of-fold probabilities for every labelled Sample.
+ * Cross-validation of a ModelVersion: k-fold out-of-fold probabilities for every labelled Sample
+ * (the second opinion next to the random check samples, see evaluation.ts).
  */
 import { fitTemperature } from './calibrate.ts';
 import { buildDesign, subsetDesign, type Design } from './design.ts';
@@ -8,9 +8,6 @@ import { fitDesign, shuffleInPlace, type Features, type FitOptions } from './hea
 import { createRandom } from './head-fit.ts';
 import { FittedHead } from './head-model.ts';
 import { fitLexical } from './lexical.ts';
-
-// The split rule lives in its own TF.js-free module so the server can report it too.
-export { isHeldOut } from './split.ts';
 
 /**
  * Folds that start from a model that has seen their held-out rows stop on a tighter tolerance than

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTensorBackend } from './backend.ts';
 import { createRandom } from './simulate.ts';
-import { canTrain, decidePromotion, MIN_HELD_OUT, trainVersion, type Example } from './train-version.ts';
-import { isHeldOut } from './evaluate.ts';
+import { canTrain, trainVersion, type Example } from './train-version.ts';
 
 /** Three Gaussian blobs in 16 dimensions; `labels` decides what each example is labeled as. */
 function blobs(perClass: number, seed: number): { examples: Example[]; truth: number[] } {
@@ -32,53 +31,45 @@ describe('training a version', () => {
     expect(canTrain(examples)).toEqual({ ok: true });
   });
 
-  it('never trains on held-out samples and reports held-out and cross-validated metrics', async () => {
+  it('measures the evaluation model on the check samples it never trained on, and serves a model trained on every label', async () => {
     const { examples } = blobs(60, 2);
-    const version = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
-    const heldOut = examples.filter((e) => isHeldOut(e.key)).length;
-    expect(heldOut).toBeGreaterThanOrEqual(MIN_HELD_OUT);
-    expect(version.metrics.numHeldOut).toBe(heldOut);
-    expect(version.metrics.numTrain).toBe(examples.length - heldOut);
-    expect(version.metrics.heldOut!.accuracy).toBeGreaterThan(0.9);
+    // Every 8th sample is a random check sample.
+    const withChecks = examples.map((e, i) => ({ ...e, check: i % 8 === 0 }));
+    const checks = withChecks.filter((e) => e.check).length;
+    const version = await trainVersion(withChecks, 3, { kind: 'softmax', seed: 1 });
+    expect(version.metrics.numChecks).toBe(checks);
+    expect(version.metrics.numTrain).toBe(examples.length - checks);
+    const evaluation = version.metrics.evaluation!;
+    expect(evaluation.n).toBe(checks);
+    expect(evaluation.accuracy.value).toBeGreaterThan(0.9);
+    expect(evaluation.accuracy.low).toBeLessThan(evaluation.accuracy.value);
+    expect(evaluation.accuracy.high).toBeGreaterThanOrEqual(evaluation.accuracy.value);
+    expect(version.evaluation.indices).toEqual(withChecks.flatMap((e, i) => (e.check ? [i] : [])));
+    expect(version.evaluation.predicted).toHaveLength(checks);
     expect(version.metrics.crossValidation.accuracy).toBeGreaterThan(0.9);
     expect(version.oof).toHaveLength(examples.length);
-    expect(version.metrics.crossValidation.confusion).toHaveLength(3);
+    // Without check samples there is no unbiased figure, only cross-validation.
+    const none = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
+    expect(none.metrics.evaluation).toBeNull();
+    expect(none.evaluation.indices).toEqual([]);
   });
 
-  it('does not promote a version that is worse on the held-out samples than the live one', async () => {
+  it('keeps the check samples out of the evaluation model: scrambled check labels show as low accuracy, not as a fit', async () => {
     const { examples } = blobs(60, 3);
-    const good = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
-    // A version trained on scrambled labels (as if a batch of bad labels came in) is worse.
     const random = createRandom(9);
-    const scrambled = examples.map((e) => (isHeldOut(e.key) ? e : { ...e, label: Math.floor(random() * 3) }));
-    const bad = await trainVersion(scrambled, 3, { kind: 'softmax', seed: 1 });
-    const worse = decidePromotion({ examples, candidate: bad.head, active: good.head, numClasses: 3 });
-    expect(worse.promote).toBe(false);
-    expect(worse.candidateAccuracy!).toBeLessThan(worse.activeAccuracy!);
-    const better = decidePromotion({ examples, candidate: good.head, active: bad.head, numClasses: 3 });
-    expect(better.promote).toBe(true);
-    expect(decidePromotion({ examples, candidate: bad.head, active: undefined, numClasses: 3 }).promote).toBe(true);
+    // The check samples' labels are noise: a model that trained on them would score well on them anyway (memorised).
+    const scrambled = examples.map((e, i) => (i % 4 === 0 ? { ...e, check: true, label: Math.floor(random() * 3) } : e));
+    const version = await trainVersion(scrambled, 3, { kind: 'softmax', seed: 1 });
+    expect(version.metrics.evaluation!.accuracy.value).toBeLessThan(0.6);
   });
 
-  it('lets the newest version win when one of the two had to train on the held-out samples', async () => {
+  it('falls back to training on everything when the labels outside the slice have one class', async () => {
     const { examples } = blobs(60, 5);
-    // Class 1 has three labels, two of them held out: training alone would see one class, so the
-    // version trains on every label, held-out ones included.
-    const ones = examples.filter((e) => e.label === 1);
-    const rare = new Set([...ones.filter((e) => isHeldOut(e.key)).slice(0, 2), ...ones.filter((e) => !isHeldOut(e.key)).slice(0, 1)].map((e) => e.key));
-    expect(rare.size).toBe(3);
-    const labeled = examples.map((e) => ({ ...e, label: e.label === 0 || rare.has(e.key) ? e.label : null }));
-    expect(labeled.filter((e) => e.label !== null && isHeldOut(e.key)).length).toBeGreaterThanOrEqual(MIN_HELD_OUT);
-    const contaminated = await trainVersion(labeled, 3, { kind: 'softmax', seed: 1 });
-    expect(contaminated.metrics.trainedOnHeldOut).toBe(true);
-    expect(contaminated.metrics.heldOut).toBeNull();
-    const honest = await trainVersion(examples, 3, { kind: 'softmax', seed: 1 });
-    expect(honest.metrics.trainedOnHeldOut).toBe(false);
-    // Either way round, held-out accuracy is not a fair judge: the newest wins, and says why.
-    const asCandidate = decidePromotion({ examples, candidate: contaminated.head, candidateTrainedOnHeldOut: true, active: honest.head, numClasses: 3 });
-    expect(asCandidate).toMatchObject({ promote: true, candidateAccuracy: null, reason: expect.stringMatching(/^this version trained on the held-out samples/) });
-    const asLive = decidePromotion({ examples, candidate: honest.head, active: contaminated.head, activeTrainedOnHeldOut: true, numClasses: 3 });
-    expect(asLive).toMatchObject({ promote: true, reason: expect.stringMatching(/^the live version trained on the held-out samples/) });
+    const labeled = examples.map((e) => (e.label === 0 ? e : e.label === 1 && e.key.endsWith('-0') ? { ...e, check: true } : e.label === 1 && e.key.endsWith('-1') ? { ...e, check: true } : { ...e, label: null }));
+    const version = await trainVersion(labeled, 3, { kind: 'softmax', seed: 1 });
+    expect(version.metrics.trainedOnChecks).toBe(true);
+    expect(version.metrics.evaluation).toBeNull();
+    expect(version.evaluation.predicted).toEqual([]);
   });
 
   it('starts the next version from the previous one: same folds, L2 re-used until labels grow by a quarter', async () => {

@@ -3,20 +3,29 @@ import { buildDesign, subsetDesign } from './design.ts';
 import { fitDesign, type Features, type Head } from './head.ts';
 import { fitLexical, type LexicalModel } from './lexical.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
-import { crossValidate, isHeldOut, type FoldPlan } from './evaluate.ts';
+import { crossValidate, type FoldPlan } from './evaluate.ts';
 import { FittedHead } from './head-model.ts';
+import { sliceEvaluation, type SliceEvaluation } from './evaluation.ts';
 
 /** One sample as training sees it. `label` is a class index, or null when unlabeled. */
 export interface Example {
-  key: string; // content hash: decides the fixed held-out split
+  key: string; // content hash: keeps a sample in its cross-validation fold
   vector: Float32Array;
   text: string | null;
   label: number | null;
+  /** A random check sample (the evaluation slice): the evaluation model never trains on it. */
+  check?: boolean;
 }
 
 export interface TrainedVersion {
+  /** The served head: trained on every label, check samples included. */
   head: Head;
   metrics: VersionMetrics;
+  /**
+   * What the evaluation model (trained without the check samples) predicted for each labeled check
+   * sample: `indices` into the examples, `predicted` class indices. Promotion compares versions on these.
+   */
+  evaluation: { indices: number[]; predicted: number[] };
   /** Out-of-fold probabilities for every labeled example, in the order of `labeledIndices`. */
   oof: Float32Array[];
   labeledIndices: number[];
@@ -62,9 +71,15 @@ export function warmStateBytes(state: WarmState): number {
 export const L2_RESEARCH_GROWTH = 1.25;
 
 export interface VersionMetrics {
-  /** On the fixed held-out split (never trained on by any version), when it has enough samples. */
-  heldOut: Metrics | null;
-  /** k-fold out-of-fold estimate over every labeled sample. */
+  /**
+   * On the labeled random check samples, by a model trained on every other label (the served model
+   * then also learns from them): an unbiased estimate of accuracy on the project's data, with 95%
+   * intervals. Null while there are none, or when the version had to train on them.
+   */
+  evaluation: SliceEvaluation | null;
+  /** The same samples' full metrics (confusion, calibration), or null as `evaluation`. */
+  evaluationMetrics: Metrics | null;
+  /** k-fold out-of-fold estimate over every labeled sample: mostly the queue's picks, hard cases. */
   crossValidation: Metrics;
   folds: number;
   l2: number;
@@ -72,18 +87,17 @@ export interface VersionMetrics {
   l2Choice: 'searched' | 'reused';
   iterations: number;
   converged: boolean;
+  /** Labels the evaluation model trained on (all but the check samples). */
   numTrain: number;
-  numHeldOut: number;
+  /** Labeled random check samples. */
+  numChecks: number;
   numLabels: number;
   /**
-   * True when the split left training with too few classes, so this version was fitted on every
-   * labeled sample, held-out ones included: its held-out accuracy says nothing, in either direction.
+   * True when the labels outside the check samples had too few classes to train on, so even the
+   * evaluation model saw the check samples: this version's check figures would say nothing.
    */
-  trainedOnHeldOut: boolean;
+  trainedOnChecks: boolean;
 }
-
-/** Fewer held-out samples than this and the held-out figures are too noisy to gate promotion on. */
-export const MIN_HELD_OUT = 10;
 
 export function featuresOf(examples: Example[], withText: boolean): Features {
   return { dense: examples.map((e) => e.vector), texts: withText ? examples.map((e) => e.text ?? '') : undefined };
@@ -98,9 +112,10 @@ export function canTrain(examples: Example[]): { ok: true } | { ok: false; reaso
 }
 
 /**
- * Fits a head on the labeled examples outside the held-out split, evaluates it on the held-out
- * split and by k-fold cross-validation. The lexical channel (text projects) is fitted label-free
- * on every text of the project, labeled or not.
+ * Fits the evaluation model on every label but the random check samples and measures it on them
+ * (unbiased, with intervals); then fits the served model on every label, check samples included,
+ * and cross-validates over every label as a second opinion. The lexical channel (text projects)
+ * is fitted label-free on every text of the project, labeled or not.
  */
 export async function trainVersion(
   examples: Example[],
@@ -116,16 +131,16 @@ export async function trainVersion(
   // Texts are transformed once, for every labeled example; fits and scoring take row subsets.
   const features = featuresOf(labeled, withText);
   const design = buildDesign(features.dense, features.texts, lexical?.model);
-  const heldOutRows = labeled.flatMap((e, i) => (isHeldOut(e.key) ? [i] : []));
-  const held = new Set(heldOutRows);
-  const trainRows = labeled.flatMap((_, i) => (held.has(i) ? [] : [i]));
-  // With very few labels the split can leave training with one class: then train on everything.
+  const checkRows = labeled.flatMap((e, i) => (e.check ? [i] : []));
+  const isCheck = new Set(checkRows);
+  const trainRows = labeled.flatMap((_, i) => (isCheck.has(i) ? [] : [i]));
+  // With very few labels outside the slice, training may see one class only: then train on everything.
   const splitUsable = canTrain(trainRows.map((i) => labeled[i]!)).ok;
   const fitRows = splitUsable ? trainRows : labeled.map((_, i) => i);
   const trainSet = fitRows.map((i) => labeled[i]!);
-  const heldOut = heldOutRows.map((i) => labeled[i]!);
 
   const reuseL2 = previous !== undefined && trainSet.length <= previous.searchedAt * L2_RESEARCH_GROWTH;
+  // The evaluation model: every label but the check samples.
   const fit = await fitDesign(subsetDesign(design, fitRows), trainSet.map((e) => e.label!), numClasses, {
     kind: options.kind,
     lexical: lexical?.model,
@@ -133,11 +148,27 @@ export async function trainVersion(
     seed: options.seed,
     ...(reuseL2 ? { l2: 1 / (previous.c * trainSet.length), inverseTemperature: previous.inverseTemperature } : {}),
   });
-  const head = fit.head as FittedHead;
-  const heldOutMetrics =
-    heldOut.length >= MIN_HELD_OUT && splitUsable
-      ? computeMetrics(heldOut.map((e) => e.label!), head.predictDesign(subsetDesign(design, heldOutRows)), numClasses)
-      : null;
+  const evalHead = fit.head as FittedHead;
+  const measured = splitUsable && checkRows.length > 0;
+  const checkProba = measured ? evalHead.predictDesign(subsetDesign(design, checkRows)) : [];
+  const checkLabels = measured ? checkRows.map((i) => labels[i]!) : [];
+  const checkPredicted = checkProba.map(argmaxOf);
+  // The served model learns from every label: the check samples join once they have measured the
+  // evaluation model (same L2 per sample, starting from the evaluation model's optimum).
+  const c = 1 / (fit.l2 * trainSet.length);
+  const head =
+    measured
+      ? ((
+          await fitDesign(design, labels, numClasses, {
+            kind: options.kind,
+            lexical: lexical?.model,
+            warmStart: evalHead,
+            seed: options.seed,
+            l2: 1 / (c * labeled.length),
+            inverseTemperature: evalHead.state.inverseTemperature,
+          })
+        ).head as FittedHead)
+      : evalHead;
   const folds = Math.max(2, Math.min(5, smallestClassCount(labeled)));
   // Folds start from the previous version's fold heads, else from the fitted head, with its L2.
   const cv = await crossValidate(features, labels, numClasses, {
@@ -155,20 +186,23 @@ export async function trainVersion(
   const warmState: WarmState = {
     kind: options.kind,
     numClasses,
-    head,
+    // The next evaluation model starts from this one (it trains on the same kind of rows).
+    head: evalHead,
     folds: { plan: cv.plan, heads: cv.heads },
-    c: reuseL2 ? previous.c : 1 / (fit.l2 * trainSet.length),
+    c: reuseL2 ? previous.c : c,
     inverseTemperature: head.state.inverseTemperature,
     searchedAt: reuseL2 ? previous.searchedAt : trainSet.length,
     lexical,
   };
   return {
-    head: fit.head,
+    head,
     oof,
     labeledIndices,
     warmState,
+    evaluation: { indices: checkRows.map((i) => labeledIndices[i]!), predicted: checkPredicted },
     metrics: {
-      heldOut: heldOutMetrics,
+      evaluation: measured ? sliceEvaluation(checkLabels, checkPredicted, numClasses, options.seed ?? 1) : null,
+      evaluationMetrics: measured ? computeMetrics(checkLabels, checkProba, numClasses) : null,
       crossValidation: computeMetrics(labels, oof, numClasses),
       folds,
       l2: fit.l2,
@@ -176,9 +210,9 @@ export async function trainVersion(
       iterations: fit.iterations,
       converged: fit.converged,
       numTrain: trainSet.length,
-      numHeldOut: splitUsable ? heldOut.length : 0,
+      numChecks: checkRows.length,
       numLabels: labeled.length,
-      trainedOnHeldOut: !splitUsable && heldOut.length > 0,
+      trainedOnChecks: !splitUsable && checkRows.length > 0,
     },
   };
 }
@@ -201,47 +235,8 @@ function smallestClassCount(examples: Example[]): number {
   return Math.min(...[...counts.values()].filter((n) => n >= 2));
 }
 
-/** The promotion rule, stated once: the UI shows `rule`. */
-export const PROMOTION_RULE =
-  'A new version goes live automatically unless it is less accurate than the live one on the held-out samples (a fixed 20% of labeled samples that no version trains on). With fewer than 10 held-out samples, or when a version had to train on them (too few labels of some class to keep them apart), the newest version goes live.';
-
-/**
- * Decides promotion by comparing accuracy of the new and the active head on the current held-out
- * examples. Neither trained on them (the split is fixed per sample), so the comparison is fair;
- * a version that had to train on them (`trainedOnHeldOut`) would win or keep its place unfairly,
- * so then the newest version wins, as with too few held-out samples.
- */
-export function decidePromotion(input: {
-  examples: Example[];
-  candidate: Head;
-  /** Whether each version was fitted on held-out samples too (its metrics' `trainedOnHeldOut`). */
-  candidateTrainedOnHeldOut?: boolean;
-  active: Head | undefined;
-  activeTrainedOnHeldOut?: boolean;
-  numClasses: number;
-}): { promote: boolean; reason: string; candidateAccuracy: number | null; activeAccuracy: number | null } {
-  if (!input.active) return { promote: true, reason: 'first version', candidateAccuracy: null, activeAccuracy: null };
-  if (input.candidateTrainedOnHeldOut || input.activeTrainedOnHeldOut) {
-    const which = input.candidateTrainedOnHeldOut ? 'this version' : 'the live version';
-    return { promote: true, reason: `${which} trained on the held-out samples (too few labels of some class to keep them apart): newest version wins`, candidateAccuracy: null, activeAccuracy: null };
-  }
-  const heldOut = input.examples.filter((e) => e.label !== null && isHeldOut(e.key));
-  if (heldOut.length < MIN_HELD_OUT) {
-    return { promote: true, reason: `only ${heldOut.length} held-out samples: newest version wins`, candidateAccuracy: null, activeAccuracy: null };
-  }
-  const withText = heldOut.some((e) => e.text !== null);
-  const features = featuresOf(heldOut, withText);
-  const labels = heldOut.map((e) => e.label!);
-  const candidateAccuracy = computeMetrics(labels, input.candidate.predictProba(features), input.numClasses).accuracy;
-  const activeAccuracy = computeMetrics(labels, input.active.predictProba(features), input.numClasses).accuracy;
-  const promote = candidateAccuracy >= activeAccuracy;
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  return {
-    promote,
-    reason: promote
-      ? `held-out accuracy ${pct(candidateAccuracy)} ≥ live ${pct(activeAccuracy)}`
-      : `held-out accuracy ${pct(candidateAccuracy)} < live ${pct(activeAccuracy)}: kept the live version`,
-    candidateAccuracy,
-    activeAccuracy,
-  };
+function argmaxOf(p: Float32Array): number {
+  let best = 0;
+  for (let k = 1; k < p.length; k += 1) if (p[k]! > p[best]!) best = k;
+  return best;
 }

@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react';
 import { formatCount, sentence } from '../utils/format.ts';
-import { driftVerdict, formatPValue, type MonitoringOverview } from '../utils/monitoring.ts';
+import { driftVerdict, formatPValue, largestShifts, type MonitoringOverview } from '../utils/monitoring.ts';
+import { formatPercent } from '../utils/format.ts';
 import type { DriftCheckState } from '../utils/use-monitoring-live.ts';
 import { RelativeTime } from './relative-time.tsx';
 
@@ -31,10 +32,25 @@ export function DriftPanel({ drift, check, onCheck }: Props) {
           <p className={`drift__verdict ${verdict.drifted ? 'is-drifted' : 'is-ok'}`} data-testid="drift-verdict">
             {verdict.text}
           </p>
-          <p className="muted small">
-            Checked <RelativeTime date={latest.computedAt} /> on {formatCount(latest.productionCount)} production inputs and{' '}
-            {formatCount(latest.trainingCount)} labeled samples. MMD² = {latest.value.toPrecision(3)}.
+          <p className="muted small" data-testid="drift-compared">
+            Checked <RelativeTime date={latest.computedAt} />: the {formatCount(latest.productionCount)} newest production inputs (since{' '}
+            <RelativeTime date={latest.windowStart} />) against {latest.reference === 'labeled samples' ? `${formatCount(latest.trainingCount)} labeled samples (an older check, before it compared with your data)` : `a ${latest.reference} (${formatCount(latest.trainingCount)} samples)`}. MMD² ={' '}
+            {latest.value.toPrecision(3)}
+            {latest.effect !== null ? `, ${latest.effect.toFixed(1)}× its chance threshold` : ''}.
           </p>
+          {latest.confidence ? (
+            <p className="small" data-testid="drift-confidence">
+              Mean confidence: <strong>{formatPercent(latest.confidence.production)}</strong> in production
+              {latest.confidence.reference !== null ? (
+                <>
+                  {' '}
+                  vs <strong>{formatPercent(latest.confidence.reference)}</strong> on your data ({signedPoints(latest.confidence.production - latest.confidence.reference)})
+                </>
+              ) : null}
+              .
+            </p>
+          ) : null}
+          {latest.labelShift ? <LabelShiftChart shift={latest.labelShift} /> : null}
         </div>
       ) : (
         <p className="muted" data-testid="drift-none">
@@ -58,6 +74,9 @@ export function DriftPanel({ drift, check, onCheck }: Props) {
                 <th scope="col" className="numeric">
                   p-value
                 </th>
+                <th scope="col" className="numeric">
+                  Effect
+                </th>
                 <th scope="col">Verdict</th>
               </tr>
             </thead>
@@ -69,7 +88,16 @@ export function DriftPanel({ drift, check, onCheck }: Props) {
                   </td>
                   <td className="numeric">{h.value.toPrecision(3)}</td>
                   <td className="numeric">{formatPValue(h.pValue)}</td>
-                  <td>{h.drifted ? <span className="badge badge--danger">drift</span> : <span className="badge badge--quiet">no drift</span>}</td>
+                  <td className="numeric">{h.effect === null ? '—' : `${h.effect.toFixed(1)}×`}</td>
+                  <td>
+                    {h.drifted ? (
+                      <span className="badge badge--danger">drift</span>
+                    ) : h.signal ? (
+                      <span className="badge badge--warning">difference, not yet an alarm</span>
+                    ) : (
+                      <span className="badge badge--quiet">no drift</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -77,6 +105,51 @@ export function DriftPanel({ drift, check, onCheck }: Props) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+function signedPoints(x: number): string {
+  const points = Math.round(x * 1000) / 10;
+  return `${points > 0 ? '+' : points < 0 ? '−' : '±'}${Math.abs(points)} points`;
+}
+
+type Shift = NonNullable<NonNullable<Drift['latest']>['labelShift']>;
+
+/** Predicted-label shares in production against the pool, for the labels that moved most. */
+function LabelShiftChart({ shift }: { shift: Shift }) {
+  const rows = largestShifts(shift.shares);
+  const max = Math.max(0.01, ...rows.flatMap((r) => [r.production, r.reference]));
+  return (
+    <figure className="label-shift" data-testid="label-shift">
+      <figcaption className="small">
+        <strong>Label shift:</strong> {formatPercent(shift.distance)} of predictions would have to change label to match the mix the model predicts on your data (total
+        variation distance, p = {formatPValue(shift.pValue)}). The labels that moved most:
+      </figcaption>
+      <table className="label-shift__table">
+        <thead>
+          <tr>
+            <th scope="col">Label</th>
+            <th scope="col">Production</th>
+            <th scope="col">Your data</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.labelId}>
+              <th scope="row">{r.name}</th>
+              <td>
+                <span className="label-shift__bar label-shift__bar--production" style={{ width: `${(r.production / max) * 75}%` }} />
+                <span className="label-shift__value">{formatPercent(r.production)}</span>
+              </td>
+              <td>
+                <span className="label-shift__bar label-shift__bar--reference" style={{ width: `${(r.reference / max) * 75}%` }} />
+                <span className="label-shift__value">{formatPercent(r.reference)}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
   );
 }
 
@@ -106,8 +179,8 @@ export function DriftAlert({ projectId, computedAt }: { projectId: number; compu
     <section className="drift-alert" role="alert" data-testid="drift-alert">
       <h2>Production inputs no longer look like the training data</h2>
       <p>
-        The latest check (<RelativeTime date={computedAt} />) found that what apps send to the model has changed since people labeled its
-        training samples, so its predictions may be less accurate than its figures on the Models tab suggest.
+        The latest two checks (the last one <RelativeTime date={computedAt} />) both found that what apps send to the model differs from the data you
+        imported, so its predictions may be less accurate than its figures on the Models tab suggest.
       </p>
       <p>
         <strong>What to do:</strong> label some recent production inputs. Turn on production feedback in Settings so low-confidence inputs reach the

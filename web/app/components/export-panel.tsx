@@ -29,7 +29,7 @@ export function ExportPanel({ projectId, dataType, labels, origin }: Props) {
     <section className="panel narrow-wide export-panel" aria-labelledby="export-heading">
       <h2 id="export-heading">Export data</h2>
       <p className="muted">
-        Every sample with its final label and how it was resolved, its split (train or the fixed held-out 20%), every annotation (who, when, how long) and
+        Every sample with its final label and how it was resolved, its split (check: the random check samples accuracy is measured on; train: the rest), every annotation (who, when, how long) and
         the live model's prediction where it has one. The file holds annotators' names and emails. {ROUND_TRIP[dataType]}
       </p>
       <div className="export-panel__grid">
@@ -44,9 +44,9 @@ export function ExportPanel({ projectId, dataType, labels, origin }: Props) {
         <label className="field">
           Split
           <select value={options.split} onChange={(e) => set({ split: e.target.value as ExportOptions['split'] })} data-testid="export-split">
-            <option value="">Train and held-out</option>
+            <option value="">Train and check samples</option>
             <option value="train">Train only</option>
-            <option value="held-out">Held-out only</option>
+            <option value="check">Random check samples only</option>
           </select>
         </label>
         <label className="field">

@@ -127,6 +127,22 @@ export function LearningSettingsForm({ settings }: { settings: LearningSettings 
           defaultValue={settings.rareClassThreshold}
           errors={errors.rareClassThreshold}
         />
+        <FormField
+          label="Random check sample every … samples in the queue"
+          name="checkEvery"
+          type="number"
+          inputMode="numeric"
+          min={2}
+          max={100}
+          step={1}
+          defaultValue={settings.checkEvery ?? ''}
+          errors={errors.checkEvery}
+        />
+        <p className="field__hint">
+          Check samples are drawn at random from your data and shown without the model's guess. The accuracy on the Models page is measured on them, by a model that did not train on
+          them, so it is what you can expect on your data; the live model then learns from them too. Leave empty to turn them off (only cross-validation on the queue's picks, which
+          are the hard cases, is shown then).
+        </p>
       </fieldset>
 
       <fieldset>

@@ -4,7 +4,7 @@ import type { ModelVersionSummary } from '../utils/models.ts';
 
 interface Props {
   projectId: number;
-  live: Pick<ModelVersionSummary, 'version' | 'accuracy' | 'labelCount'> | null;
+  live: Pick<ModelVersionSummary, 'version' | 'accuracy' | 'labelCount'> & Partial<Pick<ModelVersionSummary, 'accuracyLow' | 'accuracyHigh'>> | null;
   training: boolean;
 }
 
@@ -15,7 +15,7 @@ export function LiveModelSummary({ projectId, live, training }: Props) {
       <Link to={`/projects/${projectId}/models`} className="live-model__link">
         {live ? (
           <>
-            Live model: v<span data-testid="live-version">{live.version}</span> · {live.accuracy === null ? 'accuracy not measured yet' : `${formatPercent(live.accuracy)} accuracy`} ·{' '}
+            Live model: v<span data-testid="live-version">{live.version}</span> · {live.accuracy === null ? 'accuracy not measured yet (no random check samples labeled)' : `${formatPercent(live.accuracy)} accuracy${typeof live.accuracyLow === 'number' && typeof live.accuracyHigh === 'number' ? ` (${formatPercent(live.accuracyLow)}–${formatPercent(live.accuracyHigh)})` : ''}`} ·{' '}
             {pluralize(live.labelCount, 'label')}
           </>
         ) : (

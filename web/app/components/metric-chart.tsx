@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { evenTicks, extentOf, linePath, scaleLinear, type ChartSeries } from '../utils/chart.ts';
+import { bandPath, evenTicks, extentOf, linePath, scaleLinear, type ChartSeries } from '../utils/chart.ts';
 
 interface Props {
   /** Read by screen readers and shown as the tooltip of the whole chart. */
@@ -59,6 +59,7 @@ export function MetricChart({ title, summary, series, xTitle, formatX, wholeX = 
         </text>
         {series.map((s) => (
           <g key={s.name} className={`chart__series chart__series--${s.tone}`}>
+            {bandPath(s.points, sx, sy) ? <path className="chart__band" d={bandPath(s.points, sx, sy)} data-testid="chart-band" /> : null}
             <path d={linePath(s.points, sx, sy)} fill="none" />
             {s.points.map((p) => (
               <circle key={`${p.x}-${p.note}`} cx={sx(p.x)} cy={sy(p.y)} r={p.highlight ? 5.5 : 3.5} className={p.highlight ? 'is-live' : undefined}>
@@ -74,6 +75,7 @@ export function MetricChart({ title, summary, series, xTitle, formatX, wholeX = 
             {s.name}
           </span>
         ))}
+        {series.some((s) => s.points.some((p) => p.low !== undefined)) ? <span className="chart__key chart__key--band">95% interval</span> : null}
         {series.some((s) => s.points.some((p) => p.highlight)) ? <span className="chart__key chart__key--live">live version</span> : null}
       </figcaption>
     </figure>

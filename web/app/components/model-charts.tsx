@@ -17,7 +17,10 @@ function buildSeries(versions: ModelVersionSummary[], x: (v: ModelVersionSummary
     tone,
     points: versions.flatMap((v) => {
       const y = v[key];
-      return y === null ? [] : [{ x: x(v), y, note: `v${v.version}, ${describeX(v)}: ${formatPercent(y)}`, highlight: v.status === 'active' }];
+      if (y === null) return [];
+      const band = key === 'accuracy' && v.accuracyLow !== null && v.accuracyHigh !== null ? { low: v.accuracyLow, high: v.accuracyHigh } : {};
+      const interval = 'low' in band ? ` (95% interval ${formatPercent(band.low)}–${formatPercent(band.high)}, ${pluralize(v.checkCount, 'check sample')})` : '';
+      return [{ x: x(v), y, note: `v${v.version}, ${describeX(v)}: ${formatPercent(y)}${interval}`, highlight: v.status === 'active', ...band }];
     }),
   }));
 }
@@ -29,7 +32,8 @@ function formatTime(ms: number): string {
 function summarise(versions: ModelVersionSummary[]): string {
   const newest = versions[0];
   if (!newest) return 'No versions yet.';
-  return `${pluralize(versions.length, 'version')}; the newest, v${newest.version}, has ${formatPercent(newest.accuracy)} accuracy and ${formatPercent(newest.macroF1)} macro-F1 with ${pluralize(newest.labelCount, 'label')}.`;
+  if (newest.accuracy === null) return `${pluralize(versions.length, 'version')}; the newest, v${newest.version}, with ${pluralize(newest.labelCount, 'label')}, has no random check samples to measure it on yet.`;
+  return `${pluralize(versions.length, 'version')}; the newest, v${newest.version}, has ${formatPercent(newest.accuracy)} accuracy (95% interval ${formatPercent(newest.accuracyLow)}–${formatPercent(newest.accuracyHigh)} on ${pluralize(newest.checkCount, 'random check sample')}) and ${formatPercent(newest.macroF1)} macro-F1 with ${pluralize(newest.labelCount, 'label')}.`;
 }
 
 /** How accuracy and macro-F1 grew with labels (large) and over time (small). */
@@ -41,6 +45,7 @@ export function ModelCharts({ versions }: { versions: ModelVersionSummary[] }) {
     <div className="model-charts">
       <section className="panel" aria-labelledby="chart-labels-heading">
         <h2 id="chart-labels-heading">Accuracy as labels grow</h2>
+        <p className="muted small">Measured on random check samples from your data, by a model that did not train on them; the band is the 95% interval.</p>
         <MetricChart
           title="Accuracy and macro-F1 by number of labels"
           summary={summary}

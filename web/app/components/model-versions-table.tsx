@@ -45,11 +45,11 @@ export function ModelVersionsTable({ versions, selectedId, canPromote }: Props) 
             <tr>
               <th scope="col">Version</th>
               <th scope="col" className="numeric">Labels</th>
-              <th scope="col" className="numeric" title="On the held-out samples; by cross-validation while there are too few of them">
+              <th scope="col" className="numeric" title="On random check samples drawn from your data, by a model that did not train on them: the figure, its 95% interval and how many samples">
                 Accuracy
               </th>
               <th scope="col" className="numeric">Macro-F1</th>
-              <th scope="col" className="numeric hide-small th-wrap" title="Accuracy by cross-validation over every labeled sample">
+              <th scope="col" className="numeric hide-small th-wrap" title="Accuracy by cross-validation over every label: mostly the queue's picks, hard cases, so usually lower">
                 CV accuracy
               </th>
               <th scope="col" className="numeric hide-small th-wrap" title="How long training took, and on which backend">
@@ -83,7 +83,16 @@ export function ModelVersionsTable({ versions, selectedId, canPromote }: Props) 
                   <span className={v.status === 'active' ? 'badge' : 'badge badge--quiet'}>{statusNames[v.status]}</span>
                 </td>
                 <td className="numeric">{formatCount(v.labelCount)}</td>
-                <td className="numeric">{formatPercent(v.accuracy, 1)}</td>
+                <td className="numeric" data-testid={`model-accuracy-${v.version}`}>
+                  {formatPercent(v.accuracy, 1)}
+                  {v.accuracyLow !== null && v.accuracyHigh !== null ? (
+                    <span className="table__sub">
+                      {formatPercent(v.accuracyLow)}–{formatPercent(v.accuracyHigh)} · n={formatCount(v.checkCount)}
+                    </span>
+                  ) : (
+                    <span className="table__sub">no check samples</span>
+                  )}
+                </td>
                 <td className="numeric">{formatPercent(v.macroF1, 1)}</td>
                 <td className="numeric hide-small">{formatPercent(v.cvAccuracy, 1)}</td>
                 <td className="numeric hide-small">

@@ -13,6 +13,11 @@ export function QueueWhy({ why, labels }: Props) {
   const guessName = guess ? (labels.find((l) => l.id === guess.labelId)?.name ?? `label #${guess.labelId}`) : null;
   return (
     <div className="queue-why">
+      {why.strategy === 'check' ? (
+        <p className="queue-why__check" data-testid="check-sample">
+          <strong>Random check sample</strong>
+        </p>
+      ) : null}
       {guess ? (
         <p className="queue-why__guess" data-testid="model-guess">
           Model guess: <strong>{guessName}</strong> · {formatPercent(guess.confidence)}

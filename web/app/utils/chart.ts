@@ -5,6 +5,9 @@ export interface ChartPoint {
   note: string;
   /** Drawn larger: the live version. */
   highlight?: boolean;
+  /** The 95% interval, drawn as a shaded band around the line. */
+  low?: number;
+  high?: number;
 }
 
 export interface ChartSeries {
@@ -45,4 +48,13 @@ export function linePath(points: ChartPoint[], sx: (x: number) => number, sy: (y
     .sort((a, b) => a.x - b.x)
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`)
     .join(' ');
+}
+
+/** A closed SVG path around the points' intervals (those that have one), in x order; '' when none do. */
+export function bandPath(points: ChartPoint[], sx: (x: number) => number, sy: (y: number) => number): string {
+  const banded = [...points].filter((p) => p.low !== undefined && p.high !== undefined).sort((a, b) => a.x - b.x);
+  if (banded.length === 0) return '';
+  const top = banded.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.high!).toFixed(1)}`);
+  const bottom = [...banded].reverse().map((p) => `L${sx(p.x).toFixed(1)},${sy(p.low!).toFixed(1)}`);
+  return `${[...top, ...bottom].join(' ')} Z`;
 }

@@ -4,8 +4,8 @@ import { defaultExportOptions, defaultExportOptionsFor, exportCurl, exportFormat
 describe('exportUrl', () => {
   it('sends only the filters that are set', () => {
     expect(exportUrl(3, defaultExportOptions)).toBe('/api/v1/projects/3/export?format=csv');
-    expect(exportUrl(3, { format: 'jsonl', resolvedOnly: true, split: 'held-out', label: 'card arrival & more' })).toBe(
-      '/api/v1/projects/3/export?format=jsonl&resolved=true&split=held-out&label=card+arrival+%26+more',
+    expect(exportUrl(3, { format: 'jsonl', resolvedOnly: true, split: 'check', label: 'card arrival & more' })).toBe(
+      '/api/v1/projects/3/export?format=jsonl&resolved=true&split=check&label=card+arrival+%26+more',
     );
   });
 

@@ -6,7 +6,7 @@ export type ExportFormat = 'csv' | 'jsonl' | 'zip';
 export interface ExportOptions {
   format: ExportFormat;
   resolvedOnly: boolean;
-  split: '' | 'train' | 'held-out';
+  split: '' | 'train' | 'check';
   /** A label name, or '' for every label. */
   label: string;
 }

@@ -16,6 +16,7 @@ const valid = {
   overlap: '2',
   leaseSeconds: '300',
   rareClassThreshold: '10',
+  checkEvery: '10',
   feedbackBelowConfidence: '50',
 };
 
@@ -23,8 +24,16 @@ describe('readSettingsForm', () => {
   it('reads a complete form', () => {
     expect(readSettingsForm(formOf(valid))).toEqual({
       ok: true,
-      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true, overlap: 2, leaseSeconds: 300, rareClassThreshold: 10, feedbackBelowConfidence: 0.5, feedbackWhenDrifted: false },
+      settings: { strategy: 'margin', headKind: 'mlp', trainEveryLabels: 25, trainAfterSeconds: 60, showModelGuess: true, overlap: 2, leaseSeconds: 300, rareClassThreshold: 10, checkEvery: 10, feedbackBelowConfidence: 0.5, feedbackWhenDrifted: false },
     });
+  });
+
+  it('reads an empty check-sample interval as off and refuses 1', () => {
+    const off = readSettingsForm(formOf({ ...valid, checkEvery: '' }));
+    expect(off.ok && off.settings.checkEvery).toBeNull();
+    const every = readSettingsForm(formOf({ ...valid, checkEvery: '1' }));
+    expect(every.ok).toBe(false);
+    if (!every.ok) expect(Object.keys(every.fieldErrors)).toEqual(['checkEvery']);
   });
 
   it('reads an absent checkbox as off', () => {

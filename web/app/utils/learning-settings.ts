@@ -47,6 +47,18 @@ function readFeedbackPercent(form: FormData, errors: SettingsFieldErrors): numbe
   return value / 100;
 }
 
+/** Every how-many-th queued sample is a random check sample; empty turns them off. */
+function readCheckEvery(form: FormData, errors: SettingsFieldErrors): number | null {
+  const raw = readText(form, 'checkEvery').trim();
+  if (raw === '') return null;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 2 || value > 100) {
+    errors.checkEvery = ['enter a whole number from 2 to 100, or leave it empty to turn random check samples off'];
+    return null;
+  }
+  return value;
+}
+
 /** The submitted settings form as settings, or what is wrong with each field. */
 export function readSettingsForm(form: FormData): SettingsFormResult {
   const fieldErrors: SettingsFieldErrors = {};
@@ -60,9 +72,10 @@ export function readSettingsForm(form: FormData): SettingsFormResult {
   const leaseSeconds = readWholeNumber(form, 'leaseSeconds', fieldErrors);
   const rareClassThreshold = readWholeNumber(form, 'rareClassThreshold', fieldErrors);
   const feedbackBelowConfidence = readFeedbackPercent(form, fieldErrors);
+  const checkEvery = readCheckEvery(form, fieldErrors);
   // An unchecked checkbox is simply absent from the form.
   const showModelGuess = form.get('showModelGuess') === 'on';
   const feedbackWhenDrifted = form.get('feedbackWhenDrifted') === 'on';
   if (Object.keys(fieldErrors).length > 0 || !isStrategy(strategy) || !isHeadKind(headKind)) return { ok: false, fieldErrors };
-  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold, feedbackBelowConfidence, feedbackWhenDrifted } };
+  return { ok: true, settings: { strategy, headKind, trainEveryLabels, trainAfterSeconds, showModelGuess, overlap, leaseSeconds, rareClassThreshold, checkEvery, feedbackBelowConfidence, feedbackWhenDrifted } };
 }

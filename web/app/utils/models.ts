@@ -19,8 +19,21 @@ const Metrics = z.object({
   n: z.number(),
 });
 
+const Estimate = z.object({ value: z.number(), low: z.number(), high: z.number(), n: z.number() });
+
+/** The random check samples' figures with 95% intervals (trainer/ml/evaluation.ts). */
+const SliceEvaluation = z.object({
+  n: z.number(),
+  accuracy: Estimate,
+  macroF1: Estimate,
+  perClass: z.array(z.object({ support: z.number(), predicted: z.number(), precision: Estimate.nullable(), recall: Estimate.nullable(), f1: z.number() })),
+});
+
 const VersionMetrics = z.object({
-  heldOut: Metrics.nullable(),
+  evaluation: SliceEvaluation.nullable().optional(),
+  evaluationMetrics: Metrics.nullable().optional(),
+  // Versions trained before the evaluation slice measured on a held-out share of the queue's picks.
+  heldOut: Metrics.nullable().optional(),
   crossValidation: Metrics,
   folds: z.number(),
   l2: z.number(),
@@ -29,12 +42,15 @@ const VersionMetrics = z.object({
   iterations: z.number(),
   converged: z.boolean(),
   numTrain: z.number(),
-  numHeldOut: z.number(),
+  numChecks: z.number().optional(),
+  numHeldOut: z.number().optional(),
+  trainedOnChecks: z.boolean().optional(),
   numLabels: z.number(),
   labelIds: z.array(z.number()),
 });
 
 export type Metrics = z.infer<typeof Metrics>;
+export type SliceEvaluation = z.infer<typeof SliceEvaluation>;
 export type VersionMetrics = z.infer<typeof VersionMetrics>;
 
 /**

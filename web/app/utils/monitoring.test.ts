@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftVerdict, feedbackText, formatMs, formatPValue, readMonitoringEvent, readWindow, trafficSlots } from './monitoring.ts';
+import { driftVerdict, feedbackText, largestShifts, formatMs, formatPValue, readMonitoringEvent, readWindow, trafficSlots } from './monitoring.ts';
 
 const hour = (iso: string, count: number, abstained = 0) => ({ hour: iso, count, abstained, p50Ms: 1, p95Ms: 2, p99Ms: 3, meanConfidence: 0.8 });
 
@@ -28,8 +28,12 @@ describe('monitoring figures', () => {
   it('words latencies, p-values, verdicts and the feedback setting', () => {
     expect([formatMs(3.44), formatMs(120.4), formatMs(2500), formatMs(null)]).toEqual(['3.4 ms', '120 ms', '2.50 s', '—']);
     expect([formatPValue(0.0312), formatPValue(0.0002)]).toEqual(['0.031', '< 0.001']);
-    expect(driftVerdict({ drifted: true, pValue: 0.01, alpha: 0.05 }).text).toMatch(/^Drift: .*p = 0\.010, below 0\.05/);
-    expect(driftVerdict({ drifted: false, pValue: 0.4, alpha: 0.05 })).toMatchObject({ drifted: false });
+    expect(driftVerdict({ drifted: true, signal: true, pValue: 0.004, alpha: 0.01, effect: 3.21, effectWords: 'clearly different' }).text).toBe(
+      'Drift: production inputs differ from your data, in this check and the one before (p = 0.004; the embeddings differ 3.2× as much as chance gives: clearly different).',
+    );
+    expect(driftVerdict({ drifted: false, signal: true, pValue: 0.004, alpha: 0.01 }).text).toMatch(/^One check found a difference \(p = 0\.004\)\. Not an alarm yet/);
+    expect(driftVerdict({ drifted: false, pValue: 0.4, alpha: 0.05 })).toMatchObject({ drifted: false, text: 'No drift: production inputs look like your data (p = 0.400).' });
+    expect(largestShifts([{ production: 0.1, reference: 0.1 }, { production: 0.5, reference: 0.1 }, { production: 0, reference: 0.2 }], 2)).toEqual([{ production: 0.5, reference: 0.1 }, { production: 0, reference: 0.2 }]);
     expect(feedbackText(0.6)).toContain('below 60% confidence');
     expect(feedbackText(null)).toMatch(/^Off/);
   });

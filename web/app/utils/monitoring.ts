@@ -61,12 +61,28 @@ export function confidenceBins(histogram: number[]): { label: string; count: num
   return histogram.map((count, i) => ({ label: `${i * 10}–${(i + 1) * 10}%`, count }));
 }
 
-/** The drift report in words: is production still like the training data? */
-export function driftVerdict(report: { drifted: boolean; pValue: number; alpha: number }): { drifted: boolean; text: string } {
+/**
+ * The drift report in words. `drifted` is the alarm (this check and the one before both found a
+ * difference); `signal` is this check alone (null for checks recorded before signals were).
+ */
+export function driftVerdict(report: { drifted: boolean; signal?: boolean | null; pValue: number; alpha: number; effect?: number | null; effectWords?: string | null }): {
+  drifted: boolean;
+  text: string;
+} {
   const p = `p = ${formatPValue(report.pValue)}`;
-  return report.drifted
-    ? { drifted: true, text: `Drift: production inputs differ from the training data (${p}, below ${report.alpha}).` }
-    : { drifted: false, text: `No drift: production inputs look like the training data (${p}, not below ${report.alpha}).` };
+  const effect = report.effect !== null && report.effect !== undefined && report.effectWords ? `; the embeddings differ ${formatTimes(report.effect)} as much as chance gives: ${report.effectWords}` : '';
+  if (report.drifted) return { drifted: true, text: `Drift: production inputs differ from your data, in this check and the one before (${p}${effect}).` };
+  if (report.signal) return { drifted: false, text: `One check found a difference (${p}${effect}). Not an alarm yet: it sounds if the next check finds it too.` };
+  return { drifted: false, text: `No drift: production inputs look like your data (${p}${effect}).` };
+}
+
+function formatTimes(x: number): string {
+  return `${x < 10 ? x.toFixed(1) : formatCount(Math.round(x))}×`;
+}
+
+/** Labels whose share differs most between production and the pool, largest difference first. */
+export function largestShifts<T extends { production: number; reference: number }>(shares: T[], count = 8): T[] {
+  return [...shares].sort((a, b) => Math.abs(b.production - b.reference) - Math.abs(a.production - a.reference)).slice(0, count);
 }
 
 /** The production-feedback setting in words; null threshold means it is off. */
@@ -75,7 +91,7 @@ export function feedbackText(belowConfidence: number | null): string {
   return `Low-confidence inputs go to the labeling pool below ${formatCount(Math.round(belowConfidence * 1000) / 10)}% confidence.`;
 }
 
-const DriftUpdated = z.object({ drifted: z.boolean(), pValue: z.number(), mmd2: z.number() });
+const DriftUpdated = z.object({ drifted: z.boolean(), pValue: z.number(), mmd2: z.number(), signal: z.boolean().optional() });
 const Reason = z.object({ reason: z.string() });
 const FeedbackAdded = z.object({ added: z.number(), duplicates: z.number() });
 

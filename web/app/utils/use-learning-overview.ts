@@ -10,7 +10,7 @@ export interface LearningOverview {
   versions: ModelVersionSummary[];
 }
 
-type LiveVersion = Pick<ModelVersionSummary, 'version' | 'accuracy' | 'labelCount'>;
+type LiveVersion = Pick<ModelVersionSummary, 'version' | 'accuracy' | 'labelCount' | 'accuracyLow' | 'accuracyHigh'>;
 
 function blockedReasonOf(status: LearningStatus): string | null {
   return status.imageModel.ok ? null : status.imageModel.reason;
