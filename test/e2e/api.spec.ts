@@ -138,9 +138,15 @@ test('API keys: create once, call the prediction API, see it on Monitoring, chec
     await page.reload();
     await expect(page.getByTestId('prediction-count')).toHaveText('46', { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
+  // One check that finds a difference is not an alarm yet; the next one, finding it again, is.
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await expect(page.getByTestId('drift-verdict')).toContainText(/^One check found a difference .*Not an alarm yet/, { timeout: 60_000 });
+  await expect(page.getByTestId('drift-alert')).toHaveCount(0);
   await page.getByRole('button', { name: 'Check now' }).click();
   await expect(page.getByTestId('drift-alert')).toContainText('no longer look like the training data', { timeout: 60_000 });
   await expect(page.getByTestId('drift-verdict')).toContainText(/^Drift: .*p = /);
+  await expect(page.getByTestId('drift-compared')).toContainText('random sample of the imported pool');
+  await expect(page.getByTestId('label-shift')).toContainText('Label shift');
   await page.screenshot({ path: 'test/e2e/screenshots/monitoring-drift.png', fullPage: true });
 
   // Revoked: the row says so and the API answers 401.

@@ -183,6 +183,18 @@ export async function trainVersion(
     previous: previous?.folds,
   });
   const oof = cv.proba;
+  // The evaluation model's confidence over the pool, for the model-assisted accuracy: fresh where it
+  // never trained (unlabeled and check samples), out-of-fold on the labels it trained on.
+  let assist: { confidence: number[]; poolConfidence: number } | undefined;
+  if (measured) {
+    const unlabeled = examples.filter((e) => e.label === null);
+    const unlabeledProba = unlabeled.length > 0 ? evalHead.predictProba(featuresOf(unlabeled, withText)) : [];
+    let sum = 0;
+    for (const p of unlabeledProba) sum += maxOf(p);
+    for (const p of checkProba) sum += maxOf(p);
+    for (const i of trainRows) sum += maxOf(oof[i]!);
+    assist = { confidence: checkProba.map(maxOf), poolConfidence: sum / (unlabeled.length + checkRows.length + trainRows.length) };
+  }
   const warmState: WarmState = {
     kind: options.kind,
     numClasses,
@@ -201,7 +213,7 @@ export async function trainVersion(
     warmState,
     evaluation: { indices: checkRows.map((i) => labeledIndices[i]!), predicted: checkPredicted },
     metrics: {
-      evaluation: measured ? sliceEvaluation(checkLabels, checkPredicted, numClasses, options.seed ?? 1) : null,
+      evaluation: measured ? sliceEvaluation(checkLabels, checkPredicted, numClasses, options.seed ?? 1, assist) : null,
       evaluationMetrics: measured ? computeMetrics(checkLabels, checkProba, numClasses) : null,
       crossValidation: computeMetrics(labels, oof, numClasses),
       folds,
@@ -233,6 +245,12 @@ function smallestClassCount(examples: Example[]): number {
   const counts = new Map<number, number>();
   for (const e of examples) counts.set(e.label!, (counts.get(e.label!) ?? 0) + 1);
   return Math.min(...[...counts.values()].filter((n) => n >= 2));
+}
+
+function maxOf(p: Float32Array): number {
+  let best = 0;
+  for (let k = 0; k < p.length; k += 1) if (p[k]! > best) best = p[k]!;
+  return best;
 }
 
 function argmaxOf(p: Float32Array): number {
