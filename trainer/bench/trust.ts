@@ -104,7 +104,6 @@ interface VersionRow {
 const versions: VersionRow[] = [];
 let accuracySummary: Record<string, unknown> = {};
 if (!values['skip-accuracy']) {
-  const random = createRandom(SEED);
   // The fixed random walk over the pool (db/evaluation.ts walks md5 order; any fixed random order is the same draw).
   const walk = shuffle(pool.rows.map((_, i) => i), createRandom(SEED + 7));
   let walked = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, comparePaired, decidePromotion, interleaveChecks, MIN_PAIRED, pendingChecksWanted, sliceEvaluation, wilson } from './evaluation.ts';
+import { binomialUpperTail, comparePaired, decidePromotion, interleaveChecks, MIN_PAIRED, modelAssistedAccuracy, pendingChecksWanted, seededRandom, sliceEvaluation, tQuantile975, wilson } from './evaluation.ts';
 
 describe('wilson', () => {
   it('matches published 95% intervals', () => {
@@ -122,5 +122,47 @@ describe('decidePromotion', () => {
     const d = decidePromotion({ candidateName: 'v5', liveName: 'v4', truth: relabeled, candidate: cand, live });
     expect(d.promote).toBe(true);
     expect(d.reason).toMatch(/^v5 is credibly better than v4: 12 more of 50/);
+  });
+});
+
+describe('modelAssistedAccuracy', () => {
+  it('corrects the pool confidence by the errors on the check samples, with a t interval', () => {
+    // Confidence 0.8 everywhere, right on 6 of 10: the model is overconfident by 0.2.
+    const correct = [true, true, true, true, true, true, false, false, false, false];
+    const e = modelAssistedAccuracy(0.8, correct, correct.map(() => 0.8));
+    expect(e.value).toBeCloseTo(0.6, 12);
+    // Residuals 0.2 ×6 and −0.8 ×4: sample variance 0.2667, t(9) = 2.262.
+    const half = tQuantile975(9) * Math.sqrt(0.26666666666666666 / 10);
+    expect(e.low).toBeCloseTo(0.6 - half, 10);
+    expect(e.high).toBeCloseTo(0.6 + half, 10);
+    expect(tQuantile975(9)).toBeCloseTo(2.262, 2);
+    expect(tQuantile975(29)).toBeCloseTo(2.045, 2);
+  });
+
+  it('never collapses to a zero-width interval when every check sample was right', () => {
+    const correct = Array.from({ length: 30 }, () => true);
+    const e = modelAssistedAccuracy(0.95, correct, correct.map(() => 0.95));
+    expect(e.value).toBeCloseTo(1, 12);
+    // Floored at the variance the confidences imply: 0.95 × 0.05 (above one in 31).
+    expect(e.low).toBeCloseTo(1 - tQuantile975(29) * Math.sqrt((0.95 * 0.05) / 30), 10);
+    // And at one disagreement in n + 1 when the confidences are exactly 1.
+    const certain = modelAssistedAccuracy(1, correct, correct.map(() => 1));
+    expect(certain.low).toBeCloseTo(1 - tQuantile975(29) * Math.sqrt(30 / 31 ** 2 / 30), 10);
+  });
+
+  it('is unbiased where plain confidence is not: on simulated pools its mean error is near zero', () => {
+    const random = seededRandom(4);
+    let error = 0;
+    const runs = 400;
+    for (let run = 0; run < runs; run += 1) {
+      // A pool of 2,000 whose confidences overstate accuracy by about 10 points.
+      const conf = Array.from({ length: 2000 }, () => 0.5 + 0.5 * random());
+      const right = conf.map((c) => random() < c - 0.1);
+      const truth = right.filter(Boolean).length / right.length;
+      const checks = Array.from({ length: 40 }, () => Math.floor(random() * conf.length));
+      const poolConfidence = conf.reduce((a, b) => a + b, 0) / conf.length;
+      error += modelAssistedAccuracy(poolConfidence, checks.map((i) => right[i]!), checks.map((i) => conf[i]!)).value - truth;
+    }
+    expect(Math.abs(error / runs)).toBeLessThan(0.01);
   });
 });

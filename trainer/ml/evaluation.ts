@@ -109,13 +109,21 @@ export const MIN_ASSISTED = 20;
  * so the correction removes any miscalibration on average: unbiased whatever the confidence is
  * like. Its spread is that of (right − confidence), smaller than that of right alone wherever
  * confidence says something about being right, so the interval is narrower than Wilson's on the
- * same samples. 95% interval: t with n − 1 degrees of freedom on the corrections' standard error.
+ * same samples. 95% interval: t with n − 1 degrees of freedom on the corrections' standard error
+ * (their spread floored at what the confidences imply and at one disagreement in n + 1, so no
+ * errors seen yet does not mean none).
  */
 export function modelAssistedAccuracy(poolConfidence: number, correct: boolean[], confidence: number[]): Estimate {
   const n = correct.length;
   const residuals = correct.map((c, i) => (c ? 1 : 0) - confidence[i]!);
   const mean = residuals.reduce((a, b) => a + b, 0) / n;
-  const variance = residuals.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, n - 1);
+  // The residuals' spread, but never below what the confidences themselves imply (mean c(1 − c)):
+  // a model right on every check sample so far has residuals near 0, yet its rare errors exist.
+  const observed = residuals.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, n - 1);
+  const implied = confidence.reduce((a, c) => a + c * (1 - c), 0) / n;
+  // And never below one disagreement in n + 1 (a confidence of exactly 1 implies no spread at all).
+  const oneIn = n / (n + 1) ** 2;
+  const variance = Math.max(observed, implied, oneIn);
   const value = Math.min(1, Math.max(0, poolConfidence + mean));
   const half = tQuantile975(n - 1) * Math.sqrt(variance / n);
   return { value, low: Math.max(0, value - half), high: Math.min(1, value + half), n };
