@@ -72,16 +72,24 @@ const pool = await load(banking('train.csv'));
 const test = await load(banking('test.csv'));
 const classes = [...new Set(pool.rows.map((r) => r.label))].sort();
 const classOf = new Map(classes.map((c, i) => [c, i]));
-const poolLabels = pool.rows.map((r) => classOf.get(r.label)!);
 const testLabels = test.rows.map((r) => classOf.get(r.label)!);
 const asExamples = (split: Split): Example[] => split.rows.map((r, i) => ({ key: String(i), vector: split.vectors[i]!, text: r.input as string, label: null }));
 const testExamples = asExamples(test);
+// 1,500 pool texts set aside: never labeled, never in the queue. Accuracy on them is accuracy on
+// fresh data exactly like the pool (test.csv is class-balanced, the pool is not).
+const setAside = new Set(shuffle(pool.rows.map((_, i) => i), createRandom(4242)).slice(0, 1500));
+const subset = (split: Split, keep: (i: number) => boolean): Split => ({ rows: split.rows.filter((_, i) => keep(i)), vectors: split.vectors.filter((_, i) => keep(i)) });
+const labelPool = subset(pool, (i) => !setAside.has(i));
+const fresh = subset(pool, (i) => setAside.has(i));
+const labelPoolLabels = labelPool.rows.map((r) => classOf.get(r.label)!);
+const freshExamples = asExamples(fresh);
+const freshLabels = fresh.rows.map((r) => classOf.get(r.label)!);
 const accuracyOn = (head: Head, examples: Example[], labels: number[]) => {
   const proba = head.predictProba(featuresOf(examples, true));
   return proba.reduce((right, p, i) => right + (argmax(p) === labels[i] ? 1 : 0), 0) / labels.length;
 };
 
-console.log(`${tensor.backend}; banking77: pool ${pool.rows.length} texts, test ${test.rows.length}, ${classes.length} classes`);
+console.log(`${tensor.backend}; banking77: pool ${pool.rows.length} texts (${labelPool.rows.length} to label, ${fresh.rows.length} set aside), test ${test.rows.length}, ${classes.length} classes`);
 
 // ---------------------------------------------------------------------------------------------
 // 1. Accuracy shown vs accuracy on test.csv, and promotion.
@@ -94,6 +102,8 @@ interface VersionRow {
   high: number | null;
   cv: number;
   testEval: number;
+  /** The evaluation model on the 1,500 pool texts set aside. */
+  freshEval: number;
   testServed: number;
   promoted: boolean;
   reason: string;
@@ -105,13 +115,13 @@ const versions: VersionRow[] = [];
 let accuracySummary: Record<string, unknown> = {};
 if (!values['skip-accuracy']) {
   // The fixed random walk over the pool (db/evaluation.ts walks md5 order; any fixed random order is the same draw).
-  const walk = shuffle(pool.rows.map((_, i) => i), createRandom(SEED + 7));
+  const walk = shuffle(labelPool.rows.map((_, i) => i), createRandom(SEED + 7));
   let walked = 0;
-  const examples: Example[] = asExamples(pool).map((e) => ({ ...e, check: false }));
+  const examples: Example[] = asExamples(labelPool).map((e) => ({ ...e, check: false }));
   const labeled = new Set<number>();
   const waiting: number[] = [];
   const topUpChecks = () => {
-    const wanted = pendingChecksWanted(CHECK_EVERY);
+    const wanted = pendingChecksWanted(CHECK_EVERY, examples.length - labeled.size);
     while (waiting.length < wanted && walked < walk.length) {
       const i = walk[walked++]!;
       examples[i]!.check = true;
@@ -120,7 +130,7 @@ if (!values['skip-accuracy']) {
   };
   const label = (i: number) => {
     labeled.add(i);
-    examples[i]!.label = poolLabels[i]!;
+    examples[i]!.label = labelPoolLabels[i]!;
     const w = waiting.indexOf(i);
     if (w >= 0) waiting.splice(w, 1);
   };
@@ -139,15 +149,16 @@ if (!values['skip-accuracy']) {
   let warm: WarmState | undefined;
   let best = 0;
   for (const i of queue(undefined).slice(0, INITIAL)) label(i);
-  console.log('\nversion  labels  checks  shown (95% interval)    CV      test(eval)  test(served)  live  live test  best test  promoted: reason');
+  console.log('\nversion  labels  checks  shown (95% interval)    CV      test(eval)  fresh(eval)  test(served)  live  live test  best test  promoted: reason');
   for (let version = 1; labeled.size <= LABELS; version += 1) {
     const trained = await trainVersion(examples, classes.length, { kind: 'softmax', seed: SEED, previous: warm });
     warm = trained.warmState;
     const evaluated = new Map(trained.evaluation.indices.map((i, k) => [i, trained.evaluation.predicted[k]!]));
-    const truth = new Map([...labeled].filter((i) => examples[i]!.check).map((i) => [i, poolLabels[i]!]));
+    const truth = new Map([...labeled].filter((i) => examples[i]!.check).map((i) => [i, labelPoolLabels[i]!]));
     const decision = decidePromotion({ candidateName: `v${version}`, liveName: live ? `v${live.version}` : null, truth, candidate: evaluated, live: live && live.evaluated.size > 0 ? live.evaluated : undefined });
     const testServed = accuracyOn(trained.head, testExamples, testLabels);
     const testEval = accuracyOn(trained.warmState.head, testExamples, testLabels);
+    const freshEval = accuracyOn(trained.warmState.head, freshExamples, freshLabels);
     best = Math.max(best, testServed);
     if (decision.promote) live = { version, head: trained.head, evaluated, test: testServed };
     const e = trained.metrics.evaluation;
@@ -160,6 +171,7 @@ if (!values['skip-accuracy']) {
       high: e?.accuracy.high ?? null,
       cv: trained.metrics.crossValidation.accuracy,
       testEval,
+      freshEval,
       testServed,
       promoted: decision.promote,
       reason: decision.reason,
@@ -170,7 +182,7 @@ if (!values['skip-accuracy']) {
     versions.push(row);
     const pct = (x: number | null) => (x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
     console.log(
-      `${String(version).padStart(7)}  ${String(row.labels).padStart(6)}  ${String(row.checks).padStart(6)}  ${pct(row.shown)} (${pct(row.low)}–${pct(row.high)})  ${pct(row.cv)}  ${pct(testEval)}      ${pct(testServed)}       v${String(row.liveVersion).padEnd(3)} ${pct(row.liveTest)}    ${pct(best)}     ${decision.promote ? 'yes' : 'NO '}: ${decision.reason}`,
+      `${String(version).padStart(7)}  ${String(row.labels).padStart(6)}  ${String(row.checks).padStart(6)}  ${pct(row.shown)} (${pct(row.low)}–${pct(row.high)})  ${pct(row.cv)}  ${pct(testEval)}      ${pct(freshEval)}       ${pct(testServed)}       v${String(row.liveVersion).padEnd(3)} ${pct(row.liveTest)}    ${pct(best)}     ${decision.promote ? 'yes' : 'NO '}: ${decision.reason}`,
     );
     if (labeled.size >= LABELS) break;
     for (const i of queue(live!.head).slice(0, BATCH)) label(i);
@@ -181,6 +193,8 @@ if (!values['skip-accuracy']) {
   const coveredServed = late.filter((v) => v.low! <= v.testServed && v.testServed <= v.high!).length;
   const meanAbs = late.reduce((s, v) => s + Math.abs(v.shown! - v.testEval), 0) / Math.max(1, late.length);
   const meanSigned = late.reduce((s, v) => s + (v.shown! - v.testEval), 0) / Math.max(1, late.length);
+  const meanSignedFresh = late.reduce((s, v) => s + (v.shown! - v.freshEval), 0) / Math.max(1, late.length);
+  const coveredFresh = late.filter((v) => v.low! <= v.freshEval && v.freshEval <= v.high!).length;
   const meanCvGap = late.reduce((s, v) => s + (v.cv - v.testEval), 0) / Math.max(1, late.length);
   const worstLiveGap = Math.max(...versions.map((v) => v.bestTest - v.liveTest));
   accuracySummary = {
@@ -191,12 +205,15 @@ if (!values['skip-accuracy']) {
     intervalCoversServed: coveredServed,
     meanAbsError: meanAbs,
     meanSignedError: meanSigned,
+    meanShownMinusFresh: meanSignedFresh,
+    intervalCoversFresh: coveredFresh,
     meanCvMinusTest: meanCvGap,
     worstLiveBelowBest: worstLiveGap,
     keptBack: versions.filter((v) => !v.promoted).length,
   };
   console.log(`\nat 300+ labels (${late.length} versions): shown within 3 points of test accuracy ${within3}/${late.length}; 95% interval covers it ${covered}/${late.length} (${((covered / Math.max(1, late.length)) * 100).toFixed(0)}%; the served model's ${coveredServed}/${late.length})`);
   console.log(`mean |shown − test| ${(meanAbs * 100).toFixed(1)} points, mean shown − test ${(meanSigned * 100).toFixed(1)} points (unbiased: near 0); cross-validation − test ${(meanCvGap * 100).toFixed(1)} points (the queue's picks are hard)`);
+  console.log(`against 1,500 pool texts set aside (fresh data like the pool): mean shown − fresh ${(meanSignedFresh * 100).toFixed(1)} points; interval covers it ${coveredFresh}/${late.length}`);
   console.log(`live version's test accuracy at most ${(worstLiveGap * 100).toFixed(1)} points below the best version so far; ${versions.filter((v) => !v.promoted).length} versions kept back`);
 }
 

@@ -49,7 +49,7 @@ export async function scoreProject(deps: ScoreDeps, snapshot: ProjectSnapshot): 
   });
   const names = labels.map((l) => l.name);
   const noModelYet = 'spread across the data: no model yet';
-  const waiting = new Set(await drawCheckSamples(deps.db, project.id, pendingChecksWanted(settings.checkEvery)));
+  const waiting = new Set(await drawCheckSamples(deps.db, project.id, pendingChecksWanted(settings.checkEvery, pool.length)));
   const checks = pool.flatMap((p, i) => (waiting.has(p.sample.sampleId) ? [i] : []));
   const queued = interleaveChecks(
     order.filter((i) => !waiting.has(pool[i]!.sample.sampleId)),

@@ -72,6 +72,7 @@ describe('interleaveChecks', () => {
     expect(interleaveChecks(['a'], ['X', 'Y'], 3)).toEqual(['a', 'X', 'Y']);
     expect(interleaveChecks(ranked, ['X'], null)).toEqual([...ranked, 'X']);
     expect(pendingChecksWanted(10)).toBe(20);
+    expect(pendingChecksWanted(10, 45)).toBe(5);
     expect(pendingChecksWanted(null)).toBe(0);
   });
 });

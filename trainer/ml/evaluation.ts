@@ -272,9 +272,12 @@ export function interleaveChecks<T>(ranked: T[], checks: T[], every: number | nu
   return out;
 }
 
-/** Check samples kept waiting in the queue: enough for the first ~200 places the annotators reach. */
-export function pendingChecksWanted(every: number | null, depth = 200): number {
-  return every ? Math.ceil(depth / every) : 0;
+/**
+ * Check samples kept waiting in the queue: enough for the first ~200 places the annotators reach,
+ * and in a smaller pool no more than its share (`poolSize` unlabeled samples).
+ */
+export function pendingChecksWanted(every: number | null, poolSize = Infinity, depth = 200): number {
+  return every ? Math.ceil(Math.min(depth, poolSize) / every) : 0;
 }
 
 /** The slice is too small to compare two versions below this many shared samples. */
