@@ -69,7 +69,7 @@ describe('training a version', () => {
     const version = await trainVersion(labeled, 3, { kind: 'softmax', seed: 1 });
     expect(version.metrics.trainedOnChecks).toBe(true);
     expect(version.metrics.evaluation).toBeNull();
-    expect(version.evaluation.predicted).toEqual([]);
+    expect(version.evaluation).toEqual({ indices: [], predicted: [] });
   });
 
   it('starts the next version from the previous one: same folds, L2 re-used until labels grow by a quarter', async () => {

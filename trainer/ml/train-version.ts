@@ -211,7 +211,7 @@ export async function trainVersion(
     oof,
     labeledIndices,
     warmState,
-    evaluation: { indices: checkRows.map((i) => labeledIndices[i]!), predicted: checkPredicted },
+    evaluation: { indices: measured ? checkRows.map((i) => labeledIndices[i]!) : [], predicted: checkPredicted },
     metrics: {
       evaluation: measured ? sliceEvaluation(checkLabels, checkPredicted, numClasses, options.seed ?? 1, assist) : null,
       evaluationMetrics: measured ? computeMetrics(checkLabels, checkProba, numClasses) : null,
