@@ -26,6 +26,8 @@ export interface ModelVersionSummary {
   macroF1: number | null;
   /** Labeled random check samples the accuracy was measured on (0: none, and `accuracy` is null). */
   checkCount: number;
+  /** Why there is no accuracy, in words (null when there is one). */
+  accuracyNote: string | null;
   /** Cross-validated over every label, mostly the queue's picks (hard cases): a second opinion. */
   cvAccuracy: number | null;
   trainMs: number | null;
@@ -39,6 +41,8 @@ export interface ModelVersionSummary {
 type Estimate = { value: number; low: number; high: number; n: number };
 type MetricsShape = {
   evaluation?: { n: number; accuracy: Estimate; macroF1: Estimate } | null;
+  numChecks?: number;
+  trainedOnChecks?: boolean;
   crossValidation?: { accuracy: number; macroF1: number };
 };
 
@@ -56,6 +60,13 @@ function summarise(v: ModelVersion): ModelVersionSummary {
     accuracyHigh: e?.accuracy.high ?? null,
     macroF1: e?.macroF1.value ?? null,
     checkCount: e?.n ?? 0,
+    accuracyNote: e
+      ? null
+      : m.numChecks === undefined
+        ? 'trained before random check samples'
+        : m.trainedOnChecks
+          ? 'too few other labels: trained on its check samples'
+          : 'no random check samples labeled yet',
     cvAccuracy: m.crossValidation?.accuracy ?? null,
     trainMs: v.trainMs,
     labelToLiveMs: v.labelToLiveMs,

@@ -98,6 +98,8 @@ interface VersionRow {
   labels: number;
   checks: number;
   shown: number | null;
+  /** The plain share of check samples right (what the model-assisted figure improves on). */
+  plain: number | null;
   low: number | null;
   high: number | null;
   cv: number;
@@ -167,6 +169,7 @@ if (!values['skip-accuracy']) {
       labels: labeled.size,
       checks: e?.n ?? 0,
       shown: e?.accuracy.value ?? null,
+      plain: e?.sliceAccuracy.value ?? null,
       low: e?.accuracy.low ?? null,
       high: e?.accuracy.high ?? null,
       cv: trained.metrics.crossValidation.accuracy,
@@ -193,6 +196,7 @@ if (!values['skip-accuracy']) {
   const coveredServed = late.filter((v) => v.low! <= v.testServed && v.testServed <= v.high!).length;
   const meanAbs = late.reduce((s, v) => s + Math.abs(v.shown! - v.testEval), 0) / Math.max(1, late.length);
   const meanSigned = late.reduce((s, v) => s + (v.shown! - v.testEval), 0) / Math.max(1, late.length);
+  const meanPlainFresh = late.reduce((s, v) => s + (v.plain! - v.freshEval), 0) / Math.max(1, late.length);
   const meanSignedFresh = late.reduce((s, v) => s + (v.shown! - v.freshEval), 0) / Math.max(1, late.length);
   const coveredFresh = late.filter((v) => v.low! <= v.freshEval && v.freshEval <= v.high!).length;
   const meanCvGap = late.reduce((s, v) => s + (v.cv - v.testEval), 0) / Math.max(1, late.length);
@@ -206,6 +210,7 @@ if (!values['skip-accuracy']) {
     meanAbsError: meanAbs,
     meanSignedError: meanSigned,
     meanShownMinusFresh: meanSignedFresh,
+    meanPlainMinusFresh: meanPlainFresh,
     intervalCoversFresh: coveredFresh,
     meanCvMinusTest: meanCvGap,
     worstLiveBelowBest: worstLiveGap,
@@ -213,7 +218,7 @@ if (!values['skip-accuracy']) {
   };
   console.log(`\nat 300+ labels (${late.length} versions): shown within 3 points of test accuracy ${within3}/${late.length}; 95% interval covers it ${covered}/${late.length} (${((covered / Math.max(1, late.length)) * 100).toFixed(0)}%; the served model's ${coveredServed}/${late.length})`);
   console.log(`mean |shown − test| ${(meanAbs * 100).toFixed(1)} points, mean shown − test ${(meanSigned * 100).toFixed(1)} points (unbiased: near 0); cross-validation − test ${(meanCvGap * 100).toFixed(1)} points (the queue's picks are hard)`);
-  console.log(`against 1,500 pool texts set aside (fresh data like the pool): mean shown − fresh ${(meanSignedFresh * 100).toFixed(1)} points; interval covers it ${coveredFresh}/${late.length}`);
+  console.log(`against 1,500 pool texts set aside (fresh data like the pool): mean shown − fresh ${(meanSignedFresh * 100).toFixed(1)} points (plain share of check samples right − fresh ${(meanPlainFresh * 100).toFixed(1)}); interval covers it ${coveredFresh}/${late.length}`);
   console.log(`live version's test accuracy at most ${(worstLiveGap * 100).toFixed(1)} points below the best version so far; ${versions.filter((v) => !v.promoted).length} versions kept back`);
 }
 

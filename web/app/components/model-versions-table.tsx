@@ -90,7 +90,7 @@ export function ModelVersionsTable({ versions, selectedId, canPromote }: Props) 
                       {formatPercent(v.accuracyLow)}–{formatPercent(v.accuracyHigh)} · n={formatCount(v.checkCount)}
                     </span>
                   ) : (
-                    <span className="table__sub">no check samples</span>
+                    <span className="table__sub">{v.accuracyNote}</span>
                   )}
                 </td>
                 <td className="numeric">{formatPercent(v.macroF1, 1)}</td>

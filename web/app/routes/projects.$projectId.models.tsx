@@ -61,7 +61,11 @@ export default function ModelsPage() {
             v<span data-testid="live-version">{live.version}</span>
             <span className="big-number__of">
               {' '}
-              is live · {formatPercent(live.accuracy)} accuracy · {formatPercent(live.macroF1)} macro-F1 · trained on {pluralize(live.labelCount, 'label')}
+              is live ·{' '}
+              {live.accuracy === null
+                ? `accuracy not measured (${live.accuracyNote ?? 'no random check samples'})`
+                : `${formatPercent(live.accuracy)} accuracy (95% interval ${formatPercent(live.accuracyLow)}–${formatPercent(live.accuracyHigh)} on ${pluralize(live.checkCount, 'random check sample')})`}{' '}
+              · {formatPercent(live.macroF1)} macro-F1 · trained on {pluralize(live.labelCount, 'label')}
             </span>
           </p>
         ) : versions.length > 0 ? (
