@@ -167,3 +167,23 @@ describe('modelAssistedAccuracy', () => {
     expect(Math.abs(error / runs)).toBeLessThan(0.01);
   });
 });
+
+describe('sliceEvaluation with model assistance', () => {
+  it('uses the model-assisted value from 20 check samples, never with a narrower interval than counting', () => {
+    const labels = Array.from({ length: 40 }, (_, i) => i % 2);
+    const predicted = labels.map((l, i) => (i < 30 ? l : 1 - l));
+    // Confidences that predict correctness well: high where right, low where wrong.
+    const confidence = predicted.map((_, i) => (i < 30 ? 0.95 : 0.3));
+    const e = sliceEvaluation(labels, predicted, 2, 1, { confidence, poolConfidence: 0.8 });
+    expect(e.method).toBe('model-assisted');
+    expect(e.sliceAccuracy.value).toBeCloseTo(0.75);
+    // 0.8 + mean(right − confidence) = 0.8 + (30 × 0.05 − 10 × 0.3) / 40.
+    expect(e.accuracy.value).toBeCloseTo(0.8 + (30 * 0.05 - 10 * 0.3) / 40, 10);
+    const [low, high] = wilson(30, 40);
+    expect(e.accuracy.high - e.accuracy.low).toBeGreaterThanOrEqual(high - low - 1e-12);
+    // Fewer than 20: the plain share with its Wilson interval.
+    const few = sliceEvaluation(labels.slice(0, 10), predicted.slice(0, 10), 2, 1, { confidence: confidence.slice(0, 10), poolConfidence: 0.8 });
+    expect(few.method).toBe('check samples');
+    expect(few.accuracy).toEqual(few.sliceAccuracy);
+  });
+});
