@@ -6,18 +6,13 @@ import { listLabels } from '#db/labels.ts';
 import { insertProject } from '#db/projects.ts';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
 import { insertUser } from '#db/users.ts';
-import { createEncoderPool } from '#trainer/encoder-pool.ts';
-import { createEventBus, type EventBus, type SiftEvent } from '#trainer/jobs/events.ts';
-import { createJobSystem, type JobSystem } from '#trainer/jobs/queue.ts';
 import { requestScoring, requestTraining } from '#trainer/jobs/triggers.ts';
-import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { readBanking77 } from '#trainer/ml/encoders/shared-datasets.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { createRandom } from '#trainer/ml/head-fit.ts';
 import { shuffleInPlace } from '#trainer/ml/head.ts';
-import { startTrainerWorkers } from '#trainer/workers.ts';
-import { createTestDatabase, redisUrl, uniqueName, type TestDatabase } from '#test/setup/databases.ts';
 import { waitFor } from '#test/setup/wait.ts';
+import { startTrainerWorkersForTest, type TrainerWorkers } from '#test/setup/trainer-workers.ts';
 
 const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'pin_blocked', 'top_up_failed', 'terminate_account'];
 
@@ -27,24 +22,17 @@ const CATEGORIES = ['card_arrival', 'exchange_rate', 'lost_or_stolen_card', 'pin
  * McNemar on the same samples, a credibly worse version kept back.
  */
 describe('random check samples and promotion that noise cannot fool', () => {
-  let database: TestDatabase;
-  let jobs: JobSystem;
-  let bus: EventBus;
-  const events: SiftEvent[] = [];
+  let trainer: TrainerWorkers;
+  let database: TrainerWorkers['database'];
+  let jobs: TrainerWorkers['jobs'];
+  let events: TrainerWorkers['events'];
 
   beforeAll(async () => {
-    await initTensorBackend({ log: () => undefined });
-    database = await createTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
-    const prefix = uniqueName('slice');
-    jobs = createJobSystem({ redisUrl: redisUrl(), databaseUrl: database.connectionString, embedded: !process.env.DATABASE_URL, prefix });
-    bus = await createEventBus({ prefix });
-    bus.subscribe((event) => events.push(event));
-    await startTrainerWorkers({ db: database.db, jobs, bus, encoders: createEncoderPool({}), backend: () => 'wasm' });
+    trainer = await startTrainerWorkersForTest('slice');
+    ({ database, jobs, events } = trainer);
   }, 60_000);
   afterAll(async () => {
-    await jobs?.close();
-    await bus?.close();
-    await database?.close();
+    await trainer?.close();
   });
 
   it('queues check samples, measures versions on them, and keeps a credibly worse version back', async () => {

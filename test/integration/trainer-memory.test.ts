@@ -7,19 +7,14 @@ import { listLabels } from '#db/labels.ts';
 import { insertProject } from '#db/projects.ts';
 import { insertImportBatch, insertSamples } from '#db/samples.ts';
 import { insertUser } from '#db/users.ts';
-import { createEncoderPool } from '#trainer/encoder-pool.ts';
-import { createEventBus, type EventBus, type SiftEvent } from '#trainer/jobs/events.ts';
-import { createJobSystem, type JobSystem } from '#trainer/jobs/queue.ts';
 import { requestTraining } from '#trainer/jobs/triggers.ts';
-import { initTensorBackend } from '#trainer/ml/backend.ts';
 import { readBanking77 } from '#trainer/ml/encoders/shared-datasets.ts';
 import { TEXT_ENCODER_NAME } from '#trainer/ml/encoders/text-encoder.ts';
 import { createRandom } from '#trainer/ml/head-fit.ts';
 import { shuffleInPlace } from '#trainer/ml/head.ts';
 import { memorySnapshot, type MemorySnapshot } from '#trainer/ml/memory.ts';
-import { startTrainerWorkers } from '#trainer/workers.ts';
-import { createTestDatabase, redisUrl, uniqueName, type TestDatabase } from '#test/setup/databases.ts';
 import { waitFor } from '#test/setup/wait.ts';
+import { startTrainerWorkersForTest, type TrainerWorkers } from '#test/setup/trainer-workers.ts';
 
 // A full collection before each reading, so readings compare like for like.
 setFlagsFromString('--expose-gc');
@@ -34,24 +29,17 @@ const WARM_UP = 10;
  * through the queue, with the memory read after every version.
  */
 describe('trainer memory over 30 model versions', () => {
-  let database: TestDatabase;
-  let jobs: JobSystem;
-  let bus: EventBus;
-  const events: SiftEvent[] = [];
+  let trainer: TrainerWorkers;
+  let database: TrainerWorkers['database'];
+  let jobs: TrainerWorkers['jobs'];
+  let events: TrainerWorkers['events'];
 
   beforeAll(async () => {
-    await initTensorBackend({ log: () => undefined });
-    database = await createTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
-    const prefix = uniqueName('mem');
-    jobs = createJobSystem({ redisUrl: redisUrl(), databaseUrl: database.connectionString, embedded: !process.env.DATABASE_URL, prefix });
-    bus = await createEventBus({ prefix });
-    bus.subscribe((event) => events.push(event));
-    await startTrainerWorkers({ db: database.db, jobs, bus, encoders: createEncoderPool({}), backend: () => 'wasm' });
-  });
+    trainer = await startTrainerWorkersForTest('mem');
+    ({ database, jobs, events } = trainer);
+  }, 60_000);
   afterAll(async () => {
-    await jobs?.close();
-    await bus?.close();
-    await database?.close();
+    await trainer?.close();
   });
 
   it('keeps tensors, lent arena memory and the heap flat, and RSS within a bound, while versions pile up', async () => {
