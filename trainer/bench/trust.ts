@@ -73,8 +73,8 @@ const test = await load(banking('test.csv'));
 const classes = [...new Set(pool.rows.map((r) => r.label))].sort();
 const classOf = new Map(classes.map((c, i) => [c, i]));
 const testLabels = test.rows.map((r) => classOf.get(r.label)!);
-const asExamples = (split: Split): Example[] => split.rows.map((r, i) => ({ key: String(i), vector: split.vectors[i]!, text: r.input as string, label: null }));
-const testExamples = asExamples(test);
+const asExamples = (split: Split, name: string): Example[] => split.rows.map((r, i) => ({ key: `${name}${i}`, vector: split.vectors[i]!, text: r.input as string, label: null }));
+const testExamples = asExamples(test, 'test');
 // 1,500 pool texts set aside: never labeled, never in the queue. Accuracy on them is accuracy on
 // fresh data exactly like the pool (test.csv is class-balanced, the pool is not).
 const setAside = new Set(shuffle(pool.rows.map((_, i) => i), createRandom(4242)).slice(0, 1500));
@@ -82,7 +82,7 @@ const subset = (split: Split, keep: (i: number) => boolean): Split => ({ rows: s
 const labelPool = subset(pool, (i) => !setAside.has(i));
 const fresh = subset(pool, (i) => setAside.has(i));
 const labelPoolLabels = labelPool.rows.map((r) => classOf.get(r.label)!);
-const freshExamples = asExamples(fresh);
+const freshExamples = asExamples(fresh, 'fresh');
 const freshLabels = fresh.rows.map((r) => classOf.get(r.label)!);
 const accuracyOn = (head: Head, examples: Example[], labels: number[]) => {
   const proba = head.predictProba(featuresOf(examples, true));
@@ -119,7 +119,7 @@ if (!values['skip-accuracy']) {
   // The fixed random walk over the pool (db/evaluation.ts walks md5 order; any fixed random order is the same draw).
   const walk = shuffle(labelPool.rows.map((_, i) => i), createRandom(SEED + 7));
   let walked = 0;
-  const examples: Example[] = asExamples(labelPool).map((e) => ({ ...e, check: false }));
+  const examples: Example[] = asExamples(labelPool, 'pool').map((e) => ({ ...e, check: false }));
   const labeled = new Set<number>();
   const waiting: number[] = [];
   const topUpChecks = () => {
@@ -249,7 +249,7 @@ if (!values['skip-drift']) {
     const names = [...new Set(split.rows.map((r) => r.label))].sort();
     const index = new Map(names.map((n, i) => [n, i]));
     const count = new Map<string, number>();
-    const examples = asExamples(split).map((e, i) => {
+    const examples = asExamples(split, 'drift').map((e, i) => {
       const labelName = split.rows[i]!.label;
       const n = (count.get(labelName) ?? 0) + 1;
       count.set(labelName, n);

@@ -81,6 +81,7 @@ function iterate(arena: Arena, objective: Objective, x: Block<Float32Array>, opt
   const inverseDiagonal = vector();
   const scratch = vector();
   prepareInverseDiagonal(objective, x, inverseDiagonal);
+  let preconditioned = objective.diagonal !== undefined;
   const pairs = Array.from({ length: memory }, () => ({ s: vector(), y: vector(), rho: 0 }));
   let stored = 0;
   let current = x;
@@ -111,9 +112,17 @@ function iterate(arena: Arena, objective: Objective, x: Block<Float32Array>, opt
       step *= tries === 0 ? 0.1 : 0.5;
     }
     if (!(Number.isFinite(nextLoss) && nextLoss <= loss + ARMIJO * step * slope)) {
-      // No acceptable step: retry once from the preconditioned gradient, then give up (usually
-      // f is already minimal to float32 precision; `converged` stays false either way).
-      if (stored === 0) break;
+      // No acceptable step: retry from the preconditioned gradient, then from the plain gradient,
+      // then give up (usually f is already minimal to float32 precision; `converged` stays false).
+      // The diagonal can mislead: a warm start that is confidently wrong on new rows (a class's
+      // first labels) has p(1 − p) ≈ 0 there, so its inverse sends those weights ~10¹² too far
+      // and no step of the search is short enough: the fit stopped at 0 iterations and the model
+      // stayed the previous version's, version after version.
+      if (stored === 0 && !preconditioned) break;
+      if (stored === 0) {
+        inverseDiagonal.array.fill(1);
+        preconditioned = false;
+      }
       stored = 0;
       continue;
     }
