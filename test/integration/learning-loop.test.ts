@@ -109,8 +109,8 @@ describe('learning loop: import → embed → label through the API → one trai
     const oof = await app.deps.db.selectFrom('oof_prediction').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(oof.n)).toBe(24);
 
-    // The version also ranks every label for review, maps the samples, and (all three classes
-    // have fewer than 10 labels) mines candidates for each rare class.
+    // The version also ranks every label for review, maps the samples, and mines candidates for
+    // each rare class (fewer than 10 labels: with 24 labels over three classes, most or all).
     await waitForEvent(events, (e) => e.type === 'explore.updated' && e.projectId === project.id, 30_000);
     const count = async (table: 'suspect' | 'sample_map' | 'rare_candidate') =>
       Number((await app.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', project.id).executeTakeFirstOrThrow()).n);
@@ -124,7 +124,12 @@ describe('learning loop: import → embed → label through the API → one trai
       .where('rare_candidate.project_id', '=', project.id)
       .orderBy('rare_candidate.rank')
       .execute();
-    for (const [name, id] of labelId) {
+    const resolved = await app.deps.db.selectFrom('resolution').select('label_id').where('project_id', '=', project.id).execute();
+    const rare = [...labelId].filter(([, id]) => resolved.filter((r) => r.label_id === id).length < 10);
+    expect(rare.length).toBeGreaterThanOrEqual(2);
+    // A class with 10 labels or more is not rare: nothing is mined for it.
+    for (const [, id] of labelId) if (!rare.some(([, r]) => r === id)) expect(candidates.filter((c) => c.label_id === id)).toHaveLength(0);
+    for (const [name, id] of rare) {
       const mine = candidates.filter((c) => c.label_id === id);
       const precision = (list: typeof mine) => list.filter((c) => (c.metadata as { category: string }).category === name).length / list.length;
       expect(mine.length).toBeGreaterThan(0);
