@@ -41,6 +41,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'skip-drift': { type: 'boolean', default: false },
     'skip-accuracy': { type: 'boolean', default: false },
+    /** Which model ranks the queue: the served one (as the product does) or the evaluation model. */
+    'rank-with': { type: 'string', default: 'served' },
   },
 });
 const LABELS = Number(values.labels);
@@ -115,6 +117,7 @@ interface VersionRow {
 }
 const versions: VersionRow[] = [];
 let accuracySummary: Record<string, unknown> = {};
+let sliceParts: Record<string, { n: number; accuracy: number }> = {};
 if (!values['skip-accuracy']) {
   // The fixed random walk over the pool (db/evaluation.ts walks md5 order; any fixed random order is the same draw).
   const walk = shuffle(labelPool.rows.map((_, i) => i), createRandom(SEED + 7));
@@ -122,12 +125,15 @@ if (!values['skip-accuracy']) {
   const examples: Example[] = asExamples(labelPool, 'pool').map((e) => ({ ...e, check: false }));
   const labeled = new Set<number>();
   const waiting: number[] = [];
+  /** Check samples the walk passed after the queue had labeled them. */
+  const passed = new Set<number>();
   const topUpChecks = () => {
     const wanted = pendingChecksWanted(CHECK_EVERY, examples.length - labeled.size);
     while (waiting.length < wanted && walked < walk.length) {
       const i = walk[walked++]!;
       examples[i]!.check = true;
       if (!labeled.has(i)) waiting.push(i);
+      else passed.add(i);
     }
   };
   const label = (i: number) => {
@@ -162,6 +168,19 @@ if (!values['skip-accuracy']) {
     const testEval = accuracyOn(trained.warmState.head, testExamples, testLabels);
     const freshEval = accuracyOn(trained.warmState.head, freshExamples, freshLabels);
     best = Math.max(best, testServed);
+    if (labeled.size >= LABELS) {
+      // Where the slice's figure comes from: check samples served as such, and those the walk passed already labeled.
+      const evalRight = (i: number) => trained.evaluation.predicted[trained.evaluation.indices.indexOf(i)] === labelPoolLabels[i];
+      const slice = trained.evaluation.indices;
+      const part = (keep: (i: number) => boolean) => {
+        const members = slice.filter(keep);
+        return { n: members.length, accuracy: members.filter(evalRight).length / Math.max(1, members.length) };
+      };
+      const served = part((i) => !passed.has(i));
+      const passedLabeled = part((i) => passed.has(i));
+      sliceParts = { served, passedLabeled };
+      console.log(`slice at the end: ${served.n} served as check samples, ${(served.accuracy * 100).toFixed(1)}% right; ${passedLabeled.n} passed already labeled by the queue, ${(passedLabeled.accuracy * 100).toFixed(1)}% right`);
+    }
     if (decision.promote) live = { version, head: trained.head, evaluated, test: testServed };
     const e = trained.metrics.evaluation;
     const row: VersionRow = {
@@ -188,7 +207,7 @@ if (!values['skip-accuracy']) {
       `${String(version).padStart(7)}  ${String(row.labels).padStart(6)}  ${String(row.checks).padStart(6)}  ${pct(row.shown)} (${pct(row.low)}–${pct(row.high)})  ${pct(row.cv)}  ${pct(testEval)}      ${pct(freshEval)}       ${pct(testServed)}       v${String(row.liveVersion).padEnd(3)} ${pct(row.liveTest)}    ${pct(best)}     ${decision.promote ? 'yes' : 'NO '}: ${decision.reason}`,
     );
     if (labeled.size >= LABELS) break;
-    for (const i of queue(live!.head).slice(0, BATCH)) label(i);
+    for (const i of queue(values['rank-with'] === 'eval' ? trained.warmState.head : live!.head).slice(0, BATCH)) label(i);
   }
   const late = versions.filter((v) => v.labels >= 300 && v.shown !== null);
   const within3 = late.filter((v) => Math.abs(v.shown! - v.testEval) <= 0.03).length;
@@ -215,6 +234,7 @@ if (!values['skip-accuracy']) {
     meanCvMinusTest: meanCvGap,
     worstLiveBelowBest: worstLiveGap,
     keptBack: versions.filter((v) => !v.promoted).length,
+    sliceParts,
   };
   console.log(`\nat 300+ labels (${late.length} versions): shown within 3 points of test accuracy ${within3}/${late.length}; 95% interval covers it ${covered}/${late.length} (${((covered / Math.max(1, late.length)) * 100).toFixed(0)}%; the served model's ${coveredServed}/${late.length})`);
   console.log(`mean |shown − test| ${(meanAbs * 100).toFixed(1)} points, mean shown − test ${(meanSigned * 100).toFixed(1)} points (unbiased: near 0); cross-validation − test ${(meanCvGap * 100).toFixed(1)} points (the queue's picks are hard)`);
