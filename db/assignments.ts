@@ -110,7 +110,11 @@ async function leaseOpenSample(trx: Db, input: LeaseRequest, only?: number): Pro
   const unranked = openSamples(trx, input)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('sample_score').select('sample_score.sample_id').whereRef('sample_score.sample_id', '=', 'sample.id'))))
     .orderBy('sample.id');
-  return (await lease(trx, input, ranked)) ?? (await lease(trx, input, unranked));
+  // The two picks are two statements, each with its own snapshot: a queue written between them
+  // (the first ranking after an import lands just as annotators start) hides every sample from
+  // both, the ranked one seeing no queue yet and the unranked one seeing all samples queued.
+  // Looking at the queue once more then finds them.
+  return (await lease(trx, input, ranked)) ?? (await lease(trx, input, unranked)) ?? (await lease(trx, input, ranked));
 }
 
 function openSamples(trx: Db, input: LeaseRequest) {

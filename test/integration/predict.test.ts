@@ -28,7 +28,14 @@ async function trainedProject(app: TestApp, events: SiftEvent[], name: string, l
   await waitFor(() => events.find((e) => e.type === 'embed.completed' && e.projectId === project.id), 120_000, 'embedding');
   const { labels } = await owner.query<{ labels: { id: number; name: string }[] }>('projects.get', { projectId: project.id });
   for (let i = 0; i < labelCount; i += 1) {
-    const sample = await owner.query<{ id: number; metadata: { category: string } }>('labeling.next', { projectId: project.id });
+    const sample = await owner.query<{ id: number; metadata: { category: string } } | null>('labeling.next', { projectId: project.id });
+    if (!sample) {
+      // Say what the project held when the queue came back empty, so a failure here can be read.
+      const db = app.deps.db;
+      const count = async (table: 'sample' | 'resolution' | 'assignment' | 'sample_score') =>
+        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', project.id).executeTakeFirstOrThrow()).n);
+      throw new Error(`no next sample after ${i} labels: ${JSON.stringify({ samples: await count('sample'), resolved: await count('resolution'), leases: await count('assignment'), queued: await count('sample_score') })}`);
+    }
     await owner.mutate('labeling.annotate', { projectId: project.id, sampleId: sample.id, labelId: labels.find((l) => l.name === sample.metadata.category)!.id, durationMs: 100 });
   }
   await waitFor(() => events.find((e) => e.type === 'model.version' && e.projectId === project.id && e.data.promoted === true), 120_000, 'a live version');
