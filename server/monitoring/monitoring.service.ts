@@ -10,7 +10,7 @@ import type { MonitoringInput } from './monitoring.schema.ts';
 
 /** How the statistic is described wherever drift is shown. */
 export const DRIFT_METHOD =
-  `Up to 300 recent production inputs (last 7 days) are compared with a fresh random sample of up to 300 samples of your imported data (production inputs that joined the pool left out): their embeddings by maximum mean discrepancy (MMD², Gaussian kernel, median-distance width, 200-permutation test) and the model's predicted labels by total variation distance (1,000-permutation test), each at p < ${DRIFT_ALPHA / 2}. On traffic like your data one check signals about ${DRIFT_ALPHA * 100}% of the time; the alarm sounds only when two checks in a row signal, so checks every 200 predictions do not pile up false alarms.`;
+  `Up to 300 recent production inputs (last 7 days) are compared with a fresh random sample of up to 300 samples of your imported data (production inputs that joined the pool left out): their embeddings by maximum mean discrepancy (MMD², Gaussian kernel, median-distance width, 1,000-permutation test) and the model's predicted labels by total variation distance (1,000-permutation test), each at p < ${DRIFT_ALPHA / 2}. On traffic like your data one check signals about ${DRIFT_ALPHA * 100}% of the time; the alarm sounds only when two checks in a row signal, so checks every 200 predictions do not pile up false alarms.`;
 
 /** The monitoring page: traffic, latency, confidence, label mix against training, drift. */
 export async function getMonitoring(deps: AppDeps, access: ProjectAccess, input: MonitoringInput) {

@@ -25,7 +25,8 @@ export interface DriftTest {
 }
 
 export const DRIFT_ALPHA = 0.01;
-const PERMUTATIONS = 200;
+/** With each test at alpha/2 = 0.005, 200 permutations could only signal when none of them reached the observed value (p = 1/201); 1,000 resolve p to 0.001. */
+const PERMUTATIONS = 1000;
 
 /** Tests whether `production` and `training` embeddings come from the same distribution. */
 export function testDrift(production: Float32Array[], training: Float32Array[], options: { seed?: number; permutations?: number; alpha?: number } = {}): DriftTest {
