@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, comparePaired, decidePromotion, interleaveChecks, MIN_PAIRED, modelAssistedAccuracy, pendingChecksWanted, seededRandom, sliceEvaluation, tQuantile975, wilson } from './evaluation.ts';
+import { createRandom } from './random.ts';
+import { binomialUpperTail, comparePaired, decidePromotion, interleaveChecks, MIN_PAIRED, modelAssistedAccuracy, pendingChecksWanted, sliceEvaluation, tQuantile975, wilson } from './evaluation.ts';
 
 describe('wilson', () => {
   it('matches published 95% intervals', () => {
@@ -152,7 +153,7 @@ describe('modelAssistedAccuracy', () => {
   });
 
   it('is unbiased where plain confidence is not: on simulated pools its mean error is near zero', () => {
-    const random = seededRandom(4);
+    const random = createRandom(4);
     let error = 0;
     const runs = 400;
     for (let run = 0; run < runs; run += 1) {

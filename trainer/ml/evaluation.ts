@@ -8,6 +8,7 @@
  * Every figure carries its sample count and a 95% interval, and two versions are compared on the
  * same samples with an exact McNemar test. Pure and free of TF.js.
  */
+import { createRandom } from './random.ts';
 
 /** z for a two-sided 95% interval. */
 const Z95 = 1.959963984540054;
@@ -179,7 +180,7 @@ const BOOTSTRAP_ROUNDS = 400;
 function bootstrapMacroF1(labels: number[], predicted: number[], numClasses: number, seed: number): [number, number] {
   const n = labels.length;
   if (n === 0) return [0, 1];
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const values: number[] = [];
   const l = new Array<number>(n);
   const p = new Array<number>(n);
@@ -195,17 +196,6 @@ function bootstrapMacroF1(labels: number[], predicted: number[], numClasses: num
   return [values[Math.floor(0.025 * BOOTSTRAP_ROUNDS)]!, values[Math.ceil(0.975 * BOOTSTRAP_ROUNDS) - 1]!];
 }
 
-/** Mulberry32: a small seeded generator, so intervals are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** P(X ≥ k) for X ~ Binomial(n, 1/2), exactly (log space, so n in the thousands is fine). */
 export function binomialUpperTail(k: number, n: number): number {

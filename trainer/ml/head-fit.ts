@@ -9,6 +9,10 @@ import { layOut, type HeadShape, type Layout } from './head-layout.ts';
 import { HeadObjective, type TrainingRows } from './objective.ts';
 import { minimize, minimizerVectorCount } from './optimize.ts';
 import { Arena, type Block } from './simd.ts';
+import { createRandom } from './random.ts';
+
+// The generator lives in random.ts (pure); imported from here by older callers.
+export { createRandom };
 
 /** Hidden units of the 'mlp' kind. */
 export const MLP_HIDDEN = 128;
@@ -140,13 +144,3 @@ function matchLexicalRows(
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so fits and splits reproduce. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,6 +2,10 @@ import { fitHead, type Features, type Head } from './head.ts';
 import { fitLexical } from './lexical.ts';
 import { computeMetrics } from './metrics.ts';
 import { rankPool, type Strategy } from './strategies.ts';
+import { createRandom } from './random.ts';
+
+// The generator lives in random.ts (pure); imported from here by older callers.
+export { createRandom };
 
 /** A labeled split for simulation: dense vectors, texts (text data), class indices. */
 export interface SimulationSplit {
@@ -30,17 +34,6 @@ export interface SimulationReport {
   fullDataMacroF1: number;
   strategies: Record<string, { curve: CurvePoint[] }>;
   labelsToReach95: Record<string, number | null>;
-}
-
-/** A small deterministic PRNG (mulberry32), so seeds reproduce runs. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

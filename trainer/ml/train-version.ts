@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { buildDesign, subsetDesign } from './design.ts';
 import { fitDesign, type Features, type Head } from './head.ts';
 import { fitLexical, type LexicalModel } from './lexical.ts';
-import { computeMetrics, type Metrics } from './metrics.ts';
+import { argmax, computeMetrics, type Metrics } from './metrics.ts';
 import { crossValidate, type FoldPlan } from './evaluate.ts';
 import { FittedHead } from './head-model.ts';
 import { sliceEvaluation, type SliceEvaluation } from './evaluation.ts';
@@ -152,7 +152,7 @@ export async function trainVersion(
   const measured = splitUsable && checkRows.length > 0;
   const checkProba = measured ? evalHead.predictDesign(subsetDesign(design, checkRows)) : [];
   const checkLabels = measured ? checkRows.map((i) => labels[i]!) : [];
-  const checkPredicted = checkProba.map(argmaxOf);
+  const checkPredicted = checkProba.map(argmax);
   // The served model learns from every label: the check samples join once they have measured the
   // evaluation model (same L2 per sample, starting from the evaluation model's optimum).
   const c = 1 / (fit.l2 * trainSet.length);
@@ -253,8 +253,3 @@ function maxOf(p: Float32Array): number {
   return best;
 }
 
-function argmaxOf(p: Float32Array): number {
-  let best = 0;
-  for (let k = 1; k < p.length; k += 1) if (p[k]! > p[best]!) best = k;
-  return best;
-}
